@@ -41,7 +41,7 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
         membership = getattr(request, "membership", None)
         if membership is None:
             return queryset.none()
-        return queryset.filter(**{self.workspace_path: membership.workspace})
+        return queryset.filter(**{self.workspace_path: membership.workspace_id})
 
     def _can(self, request: HttpRequest, capability: Capability) -> bool:
         if request.user.is_superuser:

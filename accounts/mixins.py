@@ -39,6 +39,8 @@ class WorkspaceMixin(LoginRequiredMixin):
             if request.method in {"GET", "HEAD", "OPTIONS"}
             else self.write_capability
         )
-        if needed is None or not membership_can(self.membership, needed):
+        if needed is None:  # a read-only page
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if not membership_can(self.membership, needed):
             raise PermissionDenied("Your role in this workspace does not allow this.")
         return super().dispatch(request, *args, **kwargs)

@@ -159,7 +159,7 @@ class Customer(models.Model):
         related_name="owned_customers",
     )
     attributes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -200,7 +200,7 @@ class Contact(models.Model):
     email_unsubscribed_at = models.DateTimeField(null=True, blank=True)
     sms_opted_out_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -53,7 +53,8 @@ def customer_list(
         customers = customers.filter(arr__gte=arr_min)
     if arr_max is not None:
         customers = customers.filter(arr__lte=arr_max)
-    return customers.annotate(contact_count=Count("contacts"))
+    # GROUP BY queries ignore Meta.ordering, so the order is given again for stable pages.
+    return customers.annotate(contact_count=Count("contacts")).order_by("name", "id")
 
 
 def customer_get(*, workspace: Workspace, pk: int) -> Customer:

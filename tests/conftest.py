@@ -1,0 +1,211 @@
+"""Shared fixtures: people with roles, signed-in clients, and the real services.
+
+Tests that need PostgreSQL, Redis or a Celery worker ask for the fixture of that service.
+Outside CI an unreachable service skips the test with the reason; with CI=true it fails.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.selectors import SESSION_WORKSPACE_KEY
+from accounts.services import api_token_create
+from config.celery import app as celery_app
+from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def service_unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} — under CI=true a missing service is a failure, not a skip")
+    pytest.skip(reason)
+
+
+def use_broker(url: str) -> None:
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = {}
+    celery_app._after_fork()  # drop pooled connections to the previous broker
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_memory_broker():
+    """Tasks queued by tests that have no worker go nowhere (not to var/ or a real Redis)."""
+    use_broker("memory://")
+
+
+# --- People and clients ------------------------------------------------------------------
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Alpha Corp", default_region="US")
+
+
+@pytest.fixture
+def member(workspace):
+    """member(role) -> a membership of ``workspace`` with that role."""
+
+    def make(role: str = Role.MANAGER, **kwargs):
+        return MembershipFactory(workspace=workspace, role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def manager(member):
+    return member(Role.MANAGER)
+
+
+def signed_in(client, membership):
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_WORKSPACE_KEY] = membership.workspace_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def browser_as(client):
+    """browser_as(membership) -> Django test client signed in, in that membership's workspace."""
+    return lambda membership: signed_in(client, membership)
+
+
+@pytest.fixture
+def api_as():
+    """api_as(membership) -> DRF client authenticating with a token of that membership."""
+
+    def make(membership):
+        _, key = api_token_create(membership=membership, name="test")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return api
+
+    return make
+
+
+@pytest.fixture
+def customer(workspace):
+    return CustomerFactory(workspace=workspace)
+
+
+@pytest.fixture
+def contact(customer):
+    return ContactFactory(customer=customer)
+
+
+# --- Real services -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        service_unavailable(
+            "needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres"
+        )
+
+
+def _test_redis_url() -> str:
+    """TEST_REDIS_URL, else REDIS_URL (or the local server) on database 15, kept for tests."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return os.environ["TEST_REDIS_URL"]
+    parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return urlunsplit((parts.scheme, parts.netloc, "/15", parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = _test_redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_unavailable(f"needs Redis at {url}: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
+    """A real `celery worker` process on the test database and a test Redis database."""
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+        db = connection.settings_dict
+    if vendor != "postgresql":
+        service_unavailable("the Celery worker tests need PostgreSQL (set DATABASE_URL)")
+    redis.Redis.from_url(redis_url).flushdb()
+    database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+        USER=db["USER"] or "postgres",
+        HOST=db["HOST"] or "127.0.0.1",
+        PORT=db["PORT"] or 5432,
+        NAME=db["NAME"],
+    )
+    if db.get("PASSWORD"):
+        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": redis_url,
+        "DB_CONN_MAX_AGE": "0",
+        "PULSE_VAR_DIR": str(ROOT / "var" / f"test-{uuid.uuid4().hex[:8]}"),
+    }
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=threads",
+            "--concurrency=4",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname=pulse-test-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    use_broker(redis_url)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("the Celery worker exited at start; see var/test-worker.log")
+            replies = celery_app.control.ping(timeout=0.5)
+            if replies:
+                break
+        else:
+            pytest.fail("the Celery worker did not answer a ping within 30 s")
+        yield process
+    finally:
+        use_broker("memory://")
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Use in tests whose tasks a real worker runs: data is committed so it can see it."""
+    use_broker(_test_redis_url())
+    yield celery_worker_process
+    use_broker("memory://")
