@@ -35,7 +35,7 @@ def generate(rows: int) -> bytes:
     for i in range(rows):
         customer = i // 4
         lines.append(
-            f"P{i:07d},Person {i},person{i}@example.com,+1202{5550000 + i % 10000 * 0 + i:07d},"
+            f"P{i:07d},Person {i},person{i}@example.com,+1202{5550000 + i:07d},"
             f"America/New_York,en,Support,C{customer:06d},Company {customer},Software,"
             f"North America,Team,{12000 + customer % 500}"
         )

@@ -170,3 +170,20 @@ def test_admin_site_shows_staff_only_their_workspace(alpha, client):
         assert response.status_code in {302, 404}, model  # admin redirects "does not exist"
         if response.status_code == 302:
             assert response["Location"] == reverse("admin:index")
+
+
+def test_every_page_renders_for_its_own_workspace(alpha, client, api_as):
+    """The same walk as workspace A's admin: every page and endpoint answers, none fails."""
+    signed_in(client, alpha["admin"])
+    api = api_as(alpha["admin"])
+    visited = 0
+    for route, pattern in walk():
+        if route.startswith(SKIPPED_PREFIXES) or "format" in kwarg_names(pattern):
+            continue
+        if pattern.name == "login":  # a signed-in user is sent on to the app
+            continue
+        url = reverse(pattern.name, kwargs={n: alpha[n] for n in kwarg_names(pattern)})
+        response = (api if route.startswith("api/v1/") else client).get(url)
+        assert response.status_code in {200, 405}, f"GET {url}: {response.status_code}"
+        visited += 1
+    assert visited > 20
