@@ -208,6 +208,9 @@ class ContactImportAdmin(WorkspaceScopedAdmin):
     ]
     inlines = [ContactImportRowErrorInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactImport]:
+        return super().get_queryset(request).defer("content")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # uploads go through the import page, which validates them
 

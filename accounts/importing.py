@@ -83,6 +83,21 @@ HEADER_ALIASES: dict[str, set[str]] = {
 }
 _FIELD_FOR_HEADER = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 CUSTOMER_COLUMNS = ("industry", "region", "plan", "arr")
+# Column lengths of the model fields the values go to.
+MAX_LENGTHS = {
+    "external_id": 120,
+    "name": 200,
+    "email": 254,
+    "locale": 16,
+    "customer_external_id": 120,
+    "customer_name": 200,
+    "industry": 80,
+    "region": 80,
+    "plan": 80,
+}
+# Columns Pulse writes into its own error report; they are ignored when the report is
+# corrected and uploaded again.
+REPORT_PREFIX = "pulse_"
 CONTACT_KEYS = ("external_id", "email", "phone")
 _KEY_LABELS = {"external_id": "external id", "email": "email", "phone": "phone"}
 
@@ -128,6 +143,8 @@ def map_columns(headers: list[str]) -> Columns:
                 f"Columns {seen[key] + 1} and {index + 1} have the same header “{header.strip()}”."
             )
         seen[key] = index
+        if key.startswith(REPORT_PREFIX):
+            continue
         if key in _FIELD_FOR_HEADER:
             target = _FIELD_FOR_HEADER[key]
             if target in columns.fields.values():
@@ -263,13 +280,9 @@ def parse_row(line: int, cells: list[str], columns: Columns, region: str) -> Row
         row.errors.append("no customer (customer_external_id or customer_name)")
     if not (text.get("email") or text.get("phone")):
         row.errors.append("no email and no phone")
-    for key, limit in (
-        ("external_id", 120),
-        ("name", 200),
-        ("customer_name", 200),
-        ("customer_external_id", 120),
-    ):
-        if len(values.get(key, "")) > limit:
+    for key, limit in MAX_LENGTHS.items():
+        value = values.get(key)
+        if isinstance(value, str) and len(value) > limit:
             row.errors.append(f"{key.replace('_', ' ')} is longer than {limit} characters")
     return row
 
@@ -551,7 +564,7 @@ def contact_import_run(*, import_id: int) -> ContactImport | None:
             total_rows=0,
         )
         return ContactImport.objects.get(pk=job.pk)
-    ContactImport.objects.filter(pk=job.pk).update(total_rows=total)
+    ContactImport.objects.filter(pk=job.pk).update(total_rows=total, headers=columns.headers)
 
     state = FileState()
     writer = ChunkWriter(workspace, job)
@@ -564,6 +577,17 @@ def contact_import_run(*, import_id: int) -> ContactImport | None:
     except LeaseLost:
         logger.info("contact import %s was taken over by another worker", job.pk)
         return None
+    except Exception:
+        # A bug or a database outage: stop here rather than retrying forever. Chunks before
+        # this one are committed and counted; nothing of this chunk was written.
+        logger.exception("contact import %s failed", job.pk)
+        ContactImport.objects.filter(pk=job.pk).update(
+            status=ContactImport.Status.FAILED,
+            finished_at=timezone.now(),
+            error="Pulse hit an unexpected error and stopped this import. Rows counted above "
+            "were imported; upload the file again to finish (imported rows will be updated).",
+        )
+        return ContactImport.objects.get(pk=job.pk)
     ContactImport.objects.filter(pk=job.pk, status=ContactImport.Status.RUNNING).update(
         status=ContactImport.Status.SUCCEEDED, finished_at=timezone.now(), lease_expires_at=None
     )

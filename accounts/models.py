@@ -245,6 +245,7 @@ class ContactImport(models.Model):
     content = models.BinaryField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True, help_text="Why the whole file was refused.")
+    headers = models.JSONField(default=list, blank=True, help_text="The file's columns, in order.")
     total_rows = models.PositiveIntegerField(null=True, blank=True)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

@@ -335,23 +335,30 @@ class ContactImportProgressView(WorkspaceMixin, View):
 
 
 class ContactImportErrorsCsvView(WorkspaceMixin, View):
+    """The refused rows as they were uploaded, after their line and reason.
+
+    Fix the rows and upload the file again: the ``pulse_`` columns are ignored by the import.
+    """
+
     def get(self, request: HttpRequest, import_pk: int) -> HttpResponse:
         job = _get_or_404(selectors.contact_import_get, workspace=self.workspace, pk=import_pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stem = job.filename.rsplit(".", 1)[0] or "contacts"
-        response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{stem}-refused-rows.csv"'
         response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
         writer = csv.writer(response)
-        writer.writerow(["line", "reason", "row"])
+        headers = [h for h in job.headers if not h.strip().lower().startswith("pulse_")]
+        writer.writerow(["pulse_line", "pulse_error", *map(_csv_safe, headers)])
         for row_error in job.row_errors.iterator():
-            values = ", ".join(f"{k}={v}" for k, v in row_error.values.items())
-            writer.writerow([row_error.line, row_error.message, _csv_safe(values)])
+            cells = [str(row_error.line), row_error.message]
+            cells += [row_error.values.get(header, "") for header in headers]
+            writer.writerow([_csv_safe(cell) for cell in cells])
         return response
 
 
 def _csv_safe(value: str) -> str:
     """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 # --- Settings, members and API tokens ------------------------------------------------------

@@ -313,17 +313,33 @@ def test_the_upload_form_refuses_a_non_csv_file(manager, browser_as):
     assert not ContactImport.objects.exists()
 
 
-def test_the_error_report_downloads_as_csv(manager, browser_as, workspace):
-    job = run_import(workspace, HEADER + "\nP1,Ann,=HYPERLINK(1),,,C1,H,\n")
+def test_the_error_report_lists_refused_rows_and_can_be_uploaded_again(
+    manager, browser_as, workspace
+):
+    job = run_import(
+        workspace, HEADER + "\nP1,Ann,=HYPERLINK(1),,,C1,H,\nP2,Bo,bo@example.com,,,C1,H,\n"
+    )
     response = browser_as(manager).get(
         reverse("contact-import-errors", kwargs={"import_pk": job.pk})
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode("utf-8-sig")
-    assert body.splitlines()[0] == "line,reason,row"
-    assert "2," in body.splitlines()[1]
-    assert ",=" not in body  # a formula cell is defused
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "pulse_line,pulse_error," + HEADER
+    assert len(lines) == 2
+    assert lines[1].startswith("2,email: “=HYPERLINK(1)” is not a valid email address.,P1,Ann,")
+    assert ",'=HYPERLINK(1)," in lines[1]  # a formula cell is defused
+
+    fixed = "\n".join(lines).replace("'=HYPERLINK(1)", "ann@example.com").encode()
+    again = run_import(workspace, fixed)
+    assert (again.status, again.created_count, again.failed_count) == ("succeeded", 1, 0)
+    assert Contact.objects.get(external_id="P1").attributes == {}
+
+
+def test_values_longer_than_their_column_are_refused(workspace):
+    job = run_import(workspace, "email,customer_name,plan\na@example.com,H," + "x" * 81 + "\n")
+    assert "plan is longer than 80" in errors_of(job)[2]
+    assert not Customer.objects.exists()
 
 
 def _upload(content: bytes, name: str = "contacts.csv"):
