@@ -1,0 +1,175 @@
+"""Surveys and their questions, invitations (one link per contact) and responses.
+
+A survey is a chain of versions sharing a ``lineage``. Publishing freezes a version; editing a
+published survey makes a new draft version. Every response points at the exact version it
+answered. There is deliberately no grid/matrix question type: one question asks one thing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Contact, User, Workspace
+
+
+class Survey(models.Model):
+    class Kind(models.TextChoices):
+        NPS = "nps", "NPS"
+        CSAT = "csat", "CSAT"
+        CES = "ces", "CES"
+        CUSTOM = "custom", "Custom"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="surveys")
+    lineage = models.UUIDField(default=uuid.uuid4, help_text="Shared by every version.")
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CUSTOM)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    locale = models.CharField(max_length=16, default="en")
+    intro = models.TextField(blank=True)
+    thank_you = models.TextField(blank=True)
+    acknowledgements = models.JSONField(
+        default=list, blank=True, help_text="Warnings acknowledged at publishing, with reasons."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="one_survey_version"),
+            models.UniqueConstraint(
+                fields=["lineage"], condition=Q(status="draft"), name="one_draft_per_survey"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        NPS = "nps", "NPS (0–10)"
+        RATING = "rating", "Rating scale"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTI_CHOICE = "multi_choice", "Multiple choice"
+        TEXT = "text", "Open text"
+
+    class Direction(models.TextChoices):
+        ASCENDING = "ascending", "Negative to positive"
+        DESCENDING = "descending", "Positive to negative"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()
+    type = models.CharField(max_length=16, choices=Type.choices)
+    text = models.TextField()
+    required = models.BooleanField(default=True)
+    primary = models.BooleanField(default=False, help_text="The survey's scored question.")
+    randomize = models.BooleanField(default=False, help_text="Shuffle options per respondent.")
+    scale_points = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(11)]
+    )
+    scale_labels = models.JSONField(default=list, blank=True)
+    scale_direction = models.CharField(
+        max_length=12, choices=Direction.choices, default=Direction.ASCENDING
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="question_position"),
+            models.UniqueConstraint(
+                fields=["survey"], condition=Q(primary=True), name="one_primary_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in {self.Type.SINGLE_CHOICE, self.Type.MULTI_CHOICE}
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveIntegerField()
+    label = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)
+    anchored = models.BooleanField(default=False, help_text="Stays last when others shuffle.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="option_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)  # 128 bits, 22 URL-safe characters
+
+
+class Invitation(models.Model):
+    """One contact's link to one survey version."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created"
+        OPENED = "opened", "Opened"
+        ANSWERED = "answered", "Answered"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="invitations")
+    token = models.CharField(max_length=32, unique=True, default=new_token)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
+    is_test = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} → {self.contact}"
+
+
+class Response(models.Model):
+    """The answers of one invitation: at most one, by a unique constraint."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="responses")
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="response")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="responses")
+    score = models.SmallIntegerField(null=True, blank=True, help_text="Primary question's answer.")
+    comment = models.TextField(blank=True)
+    answers = models.JSONField(default=dict, help_text="Question id → answer.")
+    option_order = models.JSONField(default=dict, help_text="Question id → option ids shown.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "survey"])]
+
+    def __str__(self) -> str:
+        return f"Response to {self.survey} ({self.score})"
