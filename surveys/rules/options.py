@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import pairwise
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from surveys.rules import Finding
 from surveys.rules.document import ESCAPE_OPTIONS, QuestionDoc, SurveyDoc

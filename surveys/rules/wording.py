@@ -197,7 +197,8 @@ _LEADING = [
     ),
     (
         re.compile(
-            r"(?<!how )(?<!what )(?<!where )(?<!which )\bcould (we|you|our|the|it|acme)\b.*\b(better|more|improve|anything)\b",
+            r"(?<!how )(?<!what )(?<!where )(?<!which )\bcould (we|you|our|the|it|acme)\b"
+            r".*\b(better|more|improve|anything)\b",
             re.I,
         ),
         "“could” suggests an answer",
