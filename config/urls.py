@@ -12,6 +12,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
+    path("", include("surveys.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -1,0 +1,391 @@
+"""Every write of the surveys app: authoring, publishing, versions, invitations, answers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Contact, User, Workspace
+from surveys.catalog import template_document, validated_primary
+from surveys.models import Invitation, Option, Question, Response, Survey
+from surveys.rules import Finding, lint
+from surveys.rules.document import OptionDoc, QuestionDoc, ScaleDoc, SurveyDoc, parse_document
+
+# --- Documents <-> rows ----------------------------------------------------------------------
+
+
+def survey_document(survey: Survey) -> SurveyDoc:
+    """The survey as a document (what the rules, the API and the builder read)."""
+    doc = SurveyDoc(
+        kind=survey.kind,
+        locale=survey.locale,
+        title=survey.title,
+        intro=survey.intro,
+        thank_you=survey.thank_you,
+    )
+    for question in survey.questions.prefetch_related("options"):
+        scale = None
+        if question.type in {Question.Type.RATING, Question.Type.NPS}:
+            scale = ScaleDoc(
+                points=question.scale_points or 11,
+                labels=list(question.scale_labels),
+                direction=question.scale_direction,
+            )
+        doc.questions.append(
+            QuestionDoc(
+                type=question.type,
+                text=question.text,
+                required=question.required,
+                primary=question.primary,
+                randomize=question.randomize,
+                scale=scale,
+                options=[
+                    OptionDoc(label=o.label, value=o.value, anchored=o.anchored)
+                    for o in question.options.all()
+                ],
+            )
+        )
+    return doc
+
+
+def _write_questions(survey: Survey, doc: SurveyDoc) -> None:
+    survey.questions.all().delete()
+    primary = doc.primary_question()
+    for position, item in enumerate(doc.questions):
+        question = Question.objects.create(
+            survey=survey,
+            position=position,
+            type=item.type,
+            text=item.text,
+            required=item.required,
+            randomize=item.randomize and item.is_choice,
+            primary=primary is not None and primary[0] == position,
+            scale_points=item.scale.points if item.scale else None,
+            scale_labels=item.scale.labels if item.scale else [],
+            scale_direction=item.scale.direction if item.scale else "ascending",
+        )
+        Option.objects.bulk_create(
+            [
+                Option(
+                    question=question,
+                    position=i,
+                    label=o.label,
+                    value=o.value or o.label,
+                    anchored=o.anchored,
+                )
+                for i, o in enumerate(item.options)
+            ]
+        )
+
+
+@transaction.atomic
+def survey_create(*, workspace: Workspace, user: User | None, document: SurveyDoc) -> Survey:
+    """A new draft survey (version 1) from a document."""
+    survey = Survey.objects.create(
+        workspace=workspace,
+        created_by=user,
+        kind=document.kind,
+        locale=document.locale,
+        title=document.title or _default_title(document),
+        intro=document.intro,
+        thank_you=document.thank_you,
+    )
+    _write_questions(survey, document)
+    return survey
+
+
+def _default_title(doc: SurveyDoc) -> str:
+    return {"nps": "NPS survey", "csat": "CSAT survey", "ces": "CES survey"}.get(
+        doc.kind, "Untitled survey"
+    )
+
+
+def survey_create_from_template(
+    *, workspace: Workspace, user: User | None, kind: str, locale: str = "en"
+) -> Survey:
+    if kind == "custom":
+        document = SurveyDoc(
+            kind="custom",
+            locale=locale,
+            title="Untitled survey",
+            questions=[
+                QuestionDoc(
+                    type="rating",
+                    text="How satisfied or dissatisfied are you with …?",
+                    scale=ScaleDoc(
+                        points=5, labels=["Very dissatisfied", "", "", "", "Very satisfied"]
+                    ),
+                )
+            ],
+        )
+    else:
+        document = parse_document(template_document(kind, locale))
+    return survey_create(workspace=workspace, user=user, document=document)
+
+
+@transaction.atomic
+def survey_save_draft(*, survey: Survey, document: SurveyDoc) -> Survey:
+    """Replace a draft's content. Published and archived versions are frozen."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not locked.is_draft:
+        raise ValidationError("This version is published and frozen; edit a new version.")
+    locked.title = document.title or locked.title
+    locked.locale = document.locale
+    locked.intro = document.intro
+    locked.thank_you = document.thank_you
+    locked.save(update_fields=["title", "locale", "intro", "thank_you"])
+    _write_questions(locked, document)
+    return locked
+
+
+class PublishBlocked(Exception):
+    def __init__(self, errors: list[Finding]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s) block publishing")
+
+
+def survey_publish(
+    *, survey: Survey, user: User | None, acknowledgements: dict[str, str] | None = None
+) -> Survey:
+    """Publish a draft unless a rule finds an error.
+
+    ``acknowledgements`` maps ``"<code>:<question>"`` of warnings to the reason they were
+    accepted; reasons are stored with who and when. Publishing twice is refused.
+    """
+    result = lint(survey_document(survey))
+    if result.errors:
+        raise PublishBlocked(result.errors)
+    acknowledged = []
+    for finding in result.warnings:
+        reason = (acknowledgements or {}).get(f"{finding.code}:{finding.question}", "").strip()
+        if reason:
+            acknowledged.append(
+                {
+                    "code": finding.code,
+                    "question": finding.question,
+                    "reason": reason[:500],
+                    "by": user.email if user else None,
+                    "at": timezone.now().isoformat(),
+                }
+            )
+    with transaction.atomic():
+        published = Survey.objects.filter(pk=survey.pk, status=Survey.Status.DRAFT).update(
+            status=Survey.Status.PUBLISHED,
+            published_at=timezone.now(),
+            acknowledgements=acknowledged,
+        )
+        if published != 1:
+            raise ValidationError("Only a draft can be published.")
+    survey.refresh_from_db()
+    return survey
+
+
+@transaction.atomic
+def survey_new_version(*, survey: Survey, user: User | None) -> Survey:
+    """The lineage's draft: the existing one, or a copy of ``survey`` as the next version."""
+    existing = Survey.objects.filter(lineage=survey.lineage, status=Survey.Status.DRAFT).first()
+    if existing is not None:
+        return existing
+    latest = Survey.objects.filter(lineage=survey.lineage).aggregate(v=Max("version"))["v"]
+    draft = Survey.objects.create(
+        workspace=survey.workspace,
+        lineage=survey.lineage,
+        version=(latest or 0) + 1,
+        title=survey.title,
+        kind=survey.kind,
+        locale=survey.locale,
+        intro=survey.intro,
+        thank_you=survey.thank_you,
+        created_by=user,
+    )
+    _write_questions(draft, survey_document(survey))
+    return draft
+
+
+def survey_archive(*, survey: Survey) -> Survey:
+    """Close a version: its links then show “this survey has closed”."""
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.ARCHIVED)
+    survey.refresh_from_db()
+    return survey
+
+
+# --- One-click fixes (pure: document in, document out) -------------------------------------
+
+FIX_LABELS = {
+    "randomize": "Turn on randomization",
+    "no-randomize": "Keep the order",
+    "add-other": "Add “Other”",
+    "restore-wording": "Restore the validated wording",
+    "label-scale": "Label the ends",
+}
+
+
+def document_apply_fix(doc: SurveyDoc, *, fix: str, question: int) -> SurveyDoc:
+    if not 0 <= question < len(doc.questions):
+        raise ValidationError("That question does not exist.")
+    item = doc.questions[question]
+    if fix == "randomize":
+        item.randomize = True
+    elif fix == "no-randomize":
+        item.randomize = False
+    elif fix == "add-other":
+        item.options.append(OptionDoc(label="Other", value="other", anchored=True))
+    elif fix.startswith("remove-option:") and fix.split(":")[1].isdigit():
+        position = int(fix.split(":")[1])
+        if position < len(item.options):
+            del item.options[position]
+    elif fix == "label-scale" and item.scale:
+        labels = item.scale.labels or [""] * item.scale.points
+        labels[0] = labels[0] or "Very dissatisfied"
+        labels[-1] = labels[-1] or "Very satisfied"
+        item.scale.labels = labels
+    elif fix == "restore-wording":
+        reference = validated_primary(doc.kind, doc.locale)
+        if reference is None:
+            raise ValidationError("This survey kind has no validated wording.")
+        restored = parse_document(
+            {"kind": doc.kind, "locale": doc.locale, "questions": [reference]}
+        ).questions[0]
+        doc.questions[question] = restored
+    else:
+        raise ValidationError(f"Unknown fix “{fix}”.")
+    return doc
+
+
+# --- Invitations and answers ---------------------------------------------------------------
+
+
+def invitation_create_test(*, survey: Survey, contact: Contact) -> Invitation:
+    """A test link for one contact (until campaigns send real ones)."""
+    if survey.status != Survey.Status.PUBLISHED:
+        raise ValidationError("Publish the survey before inviting anyone.")
+    if contact.workspace_id != survey.workspace_id or contact.is_erased:
+        raise ValidationError({"contact": ["Choose a contact of this workspace."]})
+    return Invitation.objects.create(
+        workspace=survey.workspace, survey=survey, contact=contact, is_test=True
+    )
+
+
+def invitation_open(*, invitation: Invitation) -> None:
+    """Record the first opening. Opening again changes nothing."""
+    Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.CREATED).update(
+        status=Invitation.Status.OPENED, opened_at=timezone.now()
+    )
+
+
+def option_order(invitation: Invitation, question: Question) -> list[Option]:
+    """Options in the order this respondent sees them: shuffled (seeded by the invitation, so
+    a reload shows the same order) when the question says so, anchored options last."""
+    options = list(question.options.all())
+    if not question.randomize:
+        return options
+    movable = [o for o in options if not o.anchored]
+    random.Random(f"{invitation.token}:{question.pk}").shuffle(movable)
+    return movable + [o for o in options if o.anchored]
+
+
+class AnswerInvalid(Exception):
+    def __init__(self, errors: dict[int, str]) -> None:
+        self.errors = errors  # question id -> message
+        super().__init__(errors)
+
+
+@dataclass
+class SubmitResult:
+    response: Response
+    created: bool
+
+
+def _clean_answer(question: Question, raw: Any) -> Any:
+    values = raw if isinstance(raw, list) else [raw]
+    values = [str(v).strip() for v in values if v is not None and str(v).strip() != ""]
+    if not values:
+        if question.required:
+            raise ValueError("Please answer this question.")
+        return None
+    if question.type in {Question.Type.NPS, Question.Type.RATING}:
+        low, high = (0, 10) if question.type == Question.Type.NPS else (1, question.scale_points)
+        try:
+            number = int(values[0])
+        except ValueError:
+            raise ValueError(f"Choose a number from {low} to {high}.") from None
+        if not low <= number <= (high or 0):
+            raise ValueError(f"Choose a number from {low} to {high}.")
+        return number
+    if question.type == Question.Type.TEXT:
+        text = values[0]
+        if len(text) > 5000:
+            raise ValueError("Please keep the answer under 5,000 characters.")
+        return text
+    option_ids = {str(o.pk) for o in question.options.all()}
+    if not set(values) <= option_ids:
+        raise ValueError("Choose one of the options.")
+    if question.type == Question.Type.SINGLE_CHOICE:
+        if len(values) > 1:
+            raise ValueError("Choose one option.")
+        return int(values[0])
+    return sorted({int(v) for v in values})
+
+
+def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> SubmitResult:
+    """Record the one response of an invitation.
+
+    ``answers`` maps question ids (as text) to raw values. A second submit (double click,
+    second tab, concurrent request) finds the first response and changes nothing.
+    """
+    existing = Response.objects.filter(invitation=invitation).first()
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    survey = invitation.survey
+    if survey.status != Survey.Status.PUBLISHED:
+        raise ValidationError("This survey has closed.")
+    questions = list(survey.questions.prefetch_related("options"))
+    cleaned: dict[str, Any] = {}
+    errors: dict[int, str] = {}
+    for question in questions:
+        try:
+            value = _clean_answer(question, answers.get(str(question.pk)))
+        except ValueError as exc:
+            errors[question.pk] = str(exc)
+            continue
+        if value is not None:
+            cleaned[str(question.pk)] = value
+    if errors:
+        raise AnswerInvalid(errors)
+    primary = next((q for q in questions if q.primary), None)
+    comment = next(
+        (
+            cleaned[str(q.pk)]
+            for q in questions
+            if q.type == Question.Type.TEXT and str(q.pk) in cleaned
+        ),
+        "",
+    )
+    order = {
+        str(q.pk): [o.pk for o in option_order(invitation, q)] for q in questions if q.randomize
+    }
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                workspace=invitation.workspace,
+                invitation=invitation,
+                survey=survey,
+                contact=invitation.contact,
+                score=cleaned.get(str(primary.pk)) if primary else None,
+                comment=comment,
+                answers=cleaned,
+                option_order=order,
+                opened_at=invitation.opened_at,
+            )
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=Invitation.Status.ANSWERED, answered_at=timezone.now()
+            )
+    except IntegrityError:  # the other request won the race
+        return SubmitResult(Response.objects.get(invitation=invitation), created=False)
+    return SubmitResult(response, created=True)
