@@ -1,10 +1,18 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+from surveys.api.views import SurveyViewSet
 
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="api-customer")
 router.register("contacts", views.ContactViewSet, basename="api-contact")
 router.register("contact-imports", views.ContactImportViewSet, basename="api-contact-import")
+router.register("surveys", SurveyViewSet, basename="api-survey")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # The lint endpoint is documented without a trailing slash; accept both.
+    path("surveys/lint", SurveyViewSet.as_view({"post": "lint"}, schema=None),
+         name="api-survey-lint-bare"),
+    *router.urls,
+]

@@ -1,0 +1,107 @@
+"""Shapes of the surveys API. Validation of a survey document is parse_document's job; these
+serializers describe the shapes for the OpenAPI schema and render responses."""
+
+from rest_framework import serializers
+
+from surveys.models import Survey
+from surveys.rules import SEVERITY
+
+
+class ScaleSerializer(serializers.Serializer):
+    points = serializers.IntegerField(min_value=2, max_value=11)
+    labels = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="One label per point, or just the two ends.",
+    )
+    direction = serializers.ChoiceField(choices=["ascending", "descending"], required=False)
+
+
+class OptionSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200)
+    value = serializers.CharField(max_length=100, required=False)
+    anchored = serializers.BooleanField(
+        required=False,
+        help_text="Stays last when the others are shuffled. Default: true for "
+        "“Other”, “None of the above”, “Not applicable” and similar.",
+    )
+
+
+class QuestionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["nps", "rating", "single_choice", "multi_choice", "text"]
+    )
+    text = serializers.CharField(max_length=1000)
+    required = serializers.BooleanField(required=False, default=True)
+    primary = serializers.BooleanField(required=False, default=False)
+    randomize = serializers.BooleanField(required=False, default=False)
+    options = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Labels, or objects {label, value, anchored}. Choice questions only.",
+    )
+    scale = ScaleSerializer(required=False, help_text="Rating questions (and NPS end labels).")
+
+
+class SurveyDocumentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Survey.Kind.values, required=False, default="custom")
+    locale = serializers.CharField(required=False, default="en")
+    title = serializers.CharField(required=False, allow_blank=True)
+    intro = serializers.CharField(required=False, allow_blank=True)
+    thank_you = serializers.CharField(required=False, allow_blank=True)
+    questions = QuestionSerializer(many=True)
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=sorted(SEVERITY))
+    severity = serializers.ChoiceField(choices=["error", "warning", "info"])
+    question = serializers.IntegerField(allow_null=True, help_text="0-based question index.")
+    option = serializers.IntegerField(allow_null=True, help_text="0-based option index.")
+    message = serializers.CharField()
+    suggestion = serializers.CharField()
+
+
+class LintResultSerializer(serializers.Serializer):
+    findings = FindingSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    document = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "lineage",
+            "version",
+            "title",
+            "kind",
+            "status",
+            "locale",
+            "published_at",
+            "created_at",
+            "acknowledgements",
+            "document",
+            "findings",
+        ]
+        read_only_fields = fields
+
+    def get_document(self, survey: Survey) -> dict:
+        from surveys.services import survey_document
+
+        return survey_document(survey).to_json()
+
+    def get_findings(self, survey: Survey) -> list[dict]:
+        from surveys.rules import lint
+        from surveys.services import survey_document
+
+        return [f.to_json() for f in lint(survey_document(survey)).findings]
+
+
+class PublishSerializer(serializers.Serializer):
+    acknowledgements = serializers.DictField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        help_text="Reasons for keeping warnings, keyed “<code>:<question index>”.",
+    )
