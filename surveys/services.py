@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Contact, User, Workspace
 from surveys.catalog import template_document, validated_primary
@@ -307,30 +308,34 @@ def _clean_answer(question: Question, raw: Any) -> Any:
     values = [str(v).strip() for v in values if v is not None and str(v).strip() != ""]
     if not values:
         if question.required:
-            raise ValueError("Please answer this question.")
+            raise ValueError(_("Please answer this question."))
         return None
     if question.type in {Question.Type.NPS, Question.Type.RATING}:
         low, high = (0, 10) if question.type == Question.Type.NPS else (1, question.scale_points)
         try:
             number = int(values[0])
         except ValueError:
-            raise ValueError(f"Choose a number from {low} to {high}.") from None
+            raise ValueError(_number_message(low, high)) from None
         if not low <= number <= (high or 0):
-            raise ValueError(f"Choose a number from {low} to {high}.")
+            raise ValueError(_number_message(low, high))
         return number
     if question.type == Question.Type.TEXT:
         text = values[0]
         if len(text) > 5000:
-            raise ValueError("Please keep the answer under 5,000 characters.")
+            raise ValueError(_("Please keep the answer under 5,000 characters."))
         return text
     option_ids = {str(o.pk) for o in question.options.all()}
     if not set(values) <= option_ids:
-        raise ValueError("Choose one of the options.")
+        raise ValueError(_("Choose one of the options."))
     if question.type == Question.Type.SINGLE_CHOICE:
         if len(values) > 1:
-            raise ValueError("Choose one option.")
+            raise ValueError(_("Choose one option."))
         return int(values[0])
     return sorted({int(v) for v in values})
+
+
+def _number_message(low: int, high: int | None) -> str:
+    return _("Choose a number from %(low)s to %(high)s.") % {"low": low, "high": high}
 
 
 def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> SubmitResult:

@@ -422,7 +422,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             if key.startswith("q") and key[1:].isdigit()
         }
         try:
-            services.response_submit(invitation=invitation, answers=answers)
+            with translation.override(survey.locale):  # error messages in the survey's language
+                services.response_submit(invitation=invitation, answers=answers)
         except services.AnswerInvalid as invalid:
             return _render_answer_page(
                 request,
