@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -25,6 +26,10 @@ from accounts.models import (
     Workspace,
 )
 from accounts.roles import Capability, membership_can
+
+
+# Pulse's roles live on memberships (accounts.roles); Django's groups are not used.
+admin.site.unregister(Group)
 
 
 class WorkspaceScopedAdmin(admin.ModelAdmin):

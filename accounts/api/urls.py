@@ -12,7 +12,10 @@ router.register("surveys", SurveyViewSet, basename="api-survey")
 
 urlpatterns = [
     # The lint endpoint is documented without a trailing slash; accept both.
-    path("surveys/lint", SurveyViewSet.as_view({"post": "lint"}, schema=None),
-         name="api-survey-lint-bare"),
+    path(
+        "surveys/lint",
+        SurveyViewSet.as_view({"post": "lint"}, schema=None),
+        name="api-survey-lint-bare",
+    ),
     *router.urls,
 ]

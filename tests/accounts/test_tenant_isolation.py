@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken, ContactImport, Role
 from accounts.services import api_token_create
+from surveys.services import survey_create_from_template
 from tests.conftest import signed_in
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
 
@@ -19,7 +20,17 @@ SECRETS = [
     "ALPHA-SECRET-EXT",
 ]
 SKIPPED_PREFIXES = ("admin/",)  # the admin has its own test below
-PUBLIC = {"login", "logout", "password_change", "password_change_done", "schema", "api-docs"}
+# Pages for anyone: sign-in, the API description, and the answer page, which an unguessable
+# invitation token opens (tests/surveys/test_answer_page.py covers it).
+PUBLIC = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "schema",
+    "api-docs",
+    "answer",
+}
 
 
 def walk(resolver=None, prefix=""):
@@ -48,7 +59,11 @@ def alpha(db):
     )
     contact_import.row_errors.create(line=2, message="bad", values={"email": SECRETS[1]})
     token, _ = api_token_create(membership=admin, name="alpha token")
+    survey = survey_create_from_template(workspace=workspace, user=admin.user, kind="nps")
+    survey.title = "Zebra-Secret-Survey"
+    survey.save()
     return {
+        "survey_pk": survey.pk,
         "customer_pk": customer.pk,
         "contact_pk": contact.pk,
         "import_pk": contact_import.pk,
@@ -144,29 +159,31 @@ def test_member_of_both_sees_a_after_switching(alpha, intruders):
 
 
 def test_admin_site_shows_staff_only_their_workspace(alpha, client):
+    from django.contrib import admin
+
     beta_admin = MembershipFactory(
         workspace=WorkspaceFactory(), role=Role.ADMIN, user__is_staff=True
     )
     signed_in(client, beta_admin)
-    for model in (
-        "customer",
-        "contact",
-        "contactimport",
-        "membership",
-        "apitoken",
-        "contactimportrowerror",
-        "workspace",
-    ):
-        response = client.get(reverse(f"admin:accounts_{model}_changelist"))
-        assert response.status_code == 200, model
+    checked = 0
+    for model in admin.site._registry:
+        meta = model._meta
+        response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        if meta.model_name == "user":  # people across workspaces: superusers only
+            assert response.status_code == 403
+            continue
+        assert response.status_code == 200, meta.model_name
         body = response.content.decode()
-        assert not [s for s in SECRETS if s in body], model
-    for model, key in (
-        ("customer", "customer_pk"),
-        ("contact", "contact_pk"),
-        ("contactimport", "import_pk"),
+        assert not [s for s in SECRETS if s in body], meta.model_name
+        checked += 1
+    assert checked >= 10
+    for app, model, key in (
+        ("accounts", "customer", "customer_pk"),
+        ("accounts", "contact", "contact_pk"),
+        ("accounts", "contactimport", "import_pk"),
+        ("surveys", "survey", "survey_pk"),
     ):
-        response = client.get(reverse(f"admin:accounts_{model}_change", args=[alpha[key]]))
+        response = client.get(reverse(f"admin:{app}_{model}_change", args=[alpha[key]]))
         assert response.status_code in {302, 404}, model  # admin redirects "does not exist"
         if response.status_code == 302:
             assert response["Location"] == reverse("admin:index")
@@ -180,7 +197,7 @@ def test_every_page_renders_for_its_own_workspace(alpha, client, api_as):
     for route, pattern in walk():
         if route.startswith(SKIPPED_PREFIXES) or "format" in kwarg_names(pattern):
             continue
-        if pattern.name == "login":  # a signed-in user is sent on to the app
+        if pattern.name in {"login", "answer"}:  # sign-in redirects; answer page has its tests
             continue
         url = reverse(pattern.name, kwargs={n: alpha[n] for n in kwarg_names(pattern)})
         response = (api if route.startswith("api/v1/") else client).get(url)
