@@ -27,7 +27,6 @@ from accounts.models import (
 )
 from accounts.roles import Capability, membership_can
 
-
 # Pulse's roles live on memberships (accounts.roles); Django's groups are not used.
 admin.site.unregister(Group)
 

@@ -20,7 +20,8 @@ _NEGATIVE = re.compile(
 )
 _POSITIVE = re.compile(
     r"\b(satisf\w*|agree|likely|easy|good|great|excellent|very|extremely|best|always|high|"
-    r"helpful|useful|important|positive|strong|love|often|pleased|happy|effortless)\b",
+    r"helpful|useful|important|positive|strong|love|often|pleased|happy|effortless|"
+    r"outstanding|superb|exceptional|fantastic|amazing|perfect|delighted)\b",
     re.I,
 )
 

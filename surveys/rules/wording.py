@@ -273,7 +273,7 @@ _LOADED = re.compile(
 )
 _PRESUPPOSE = re.compile(
     r"\b(where|when|how often|how much|why) (do|did|does|have|has) (you|your team) "
-    r"(enjoy|like|love|prefer|recommend|use|hate|dislike|value|choose|rely)\b"
+    r"(enjoy|like|love|prefer|recommend|hate|dislike|value|choose|rely)\b"
     r"|\bwhy (do|did) you (like|love|prefer|enjoy|choose|hate|dislike|trust)\b"
     r"|\bwhat do you (like|love|enjoy|value) most\b"
     r"|\bhow (has|have|did) .{0,40}(improved|helped|saved|transformed|benefited|increased)\b"
