@@ -2,6 +2,7 @@
 
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -40,7 +41,7 @@ def test_opening_records_opened_and_answering_takes_two_taps(invitation):
     assert "not anonymous" in html
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.OPENED
-    primary, why = invitation.survey.questions.all()
+    primary, _why = invitation.survey.questions.all()
     response = client.post(url(invitation), {f"q{primary.pk}": "3"})
     assert response.status_code == 302
     assert "Thank you" in client.get(url(invitation)).content.decode()
@@ -54,7 +55,7 @@ def test_page_weight_is_small(invitation):
     from django.contrib.staticfiles import finders
 
     html = Client().get(url(invitation)).content
-    css = open(finders.find("pulse/answer.css"), "rb").read()
+    css = Path(finders.find("pulse/answer.css")).read_bytes()
     assert len(html) + len(css) < 50 * 1024
 
 
