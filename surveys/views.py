@@ -12,7 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_protect
 
 from accounts.mixins import WorkspaceMixin
@@ -328,6 +330,7 @@ class SurveyPublishView(WorkspaceMixin, View):
         return redirect("survey-detail", survey_pk=survey.pk)
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")  # shown in the builder's frame
 class SurveyPreviewView(WorkspaceMixin, View):
     """The answer page as a respondent would see it, without an invitation."""
 

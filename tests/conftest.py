@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -22,6 +22,10 @@ from accounts.selectors import SESSION_WORKSPACE_KEY
 from accounts.services import api_token_create
 from config.celery import app as celery_app
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
+
+# Threads that tests start (live server, concurrency tests) must not keep connections open,
+# or the test database cannot be dropped at the end.
+connections.settings["default"]["CONN_MAX_AGE"] = 0
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
