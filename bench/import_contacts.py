@@ -21,8 +21,8 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
 
 TARGET_ROWS_PER_SECOND = 2000
 

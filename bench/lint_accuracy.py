@@ -145,9 +145,14 @@ def main() -> None:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
-    for split in ("dev", "heldout"):
+    splits = {
+        "dev": [p.name for p in sorted(CORPUS.glob("questions_dev*.jsonl"))],
+        "heldout": ["questions_heldout.jsonl"],
+    }
+    everything: dict[str, Counter] = {}
+    for split, question_files in splits.items():
         misses: list[str] | None = [] if args.show_misses == split else None
-        questions = read(f"questions_{split}.jsonl")
+        questions = [item for name in question_files for item in read(name)]
         options = read(f"option_sets_{split}.jsonl")
         counts = score(questions, question_codes, set(WORDING_RULES), misses)
         counts.update(score(options, option_codes, OPTION_RULES, misses))
@@ -163,6 +168,9 @@ def main() -> None:
         )
         if misses:
             print("\nmisses:\n" + "\n".join(misses))
+        for rule, counter in counts.items():
+            everything.setdefault(rule, Counter()).update(counter)
+    print("\n".join(table("whole corpus (dev + held-out)", everything)))
     ms = lint_speed()
     print(
         f"\nlint_speed: 30-question survey linted in {ms:.1f} ms (median of 50; target < 50 ms) "

@@ -47,6 +47,8 @@ ORDERED_WORDS = re.compile(
     r"(very )?(small|large|high|low)|medium|moderate|"
     r"none|a little|some|a lot|a great deal|not at all|"
     r"beginner|intermediate|advanced|expert|"
+    r"free|starter|basic|standard|growth|team|pro|professional|business|premium|plus|"
+    r"enterprise|"
     r"(first|second|third|fourth|last))\b",
     re.I,
 )
@@ -78,9 +80,49 @@ def _number(digits: str, suffix: str | None) -> tuple[float, Decimal]:
     return float(value * multiplier), step * multiplier
 
 
-def parse_range(label: str) -> Interval | None:
-    """The numeric interval an option label covers, or None when it is not a number or range."""
-    text = label.strip().lower().replace("−", "-")
+_UNIT = re.compile(r"\b(minute|min|hour|hr|day|week|month|year|yr)s?\b", re.I)
+UNIT_MINUTES = {
+    "minute": 1,
+    "min": 1,
+    "hour": 60,
+    "hr": 60,
+    "day": 1440,
+    "week": 10080,
+    "month": 43200,
+    "year": 525600,
+    "yr": 525600,
+}
+_PREFIX = re.compile(r"^(in|within|about|around|approximately|approx\.?|roughly)\s+", re.I)
+
+
+def parse_range(label: str, unit: str | None = None) -> Interval | None:
+    """The numeric interval an option label covers, or None when it is not a number or range.
+
+    Durations are compared in minutes (``unit`` is the list's usual unit, for bare numbers).
+    """
+    interval = _parse_range(label)
+    if interval is None:
+        return None
+    found = _UNIT.search(label)
+    scale = UNIT_MINUTES[(found[1] if found else unit or "").lower()] if (found or unit) else 1
+    if scale == 1:
+        return interval
+    return Interval(
+        interval.low * scale,
+        interval.low_closed,
+        interval.high * scale,
+        interval.high_closed,
+        interval.step * scale,
+    )
+
+
+def list_unit(labels: list[str]) -> str | None:
+    units = [m[1].lower() for label in labels if (m := _UNIT.search(label))]
+    return max(set(units), key=units.count) if units else None
+
+
+def _parse_range(label: str) -> Interval | None:
+    text = _PREFIX.sub("", label.strip().lower().replace("−", "-"))
     try:
         if match := _RANGE.match(text):
             low, step_low = _number(match[1], match[2] or match[5])
@@ -175,7 +217,8 @@ def _check_question(index: int, question: QuestionDoc) -> Iterator[Finding]:
 
 
 def _check_ranges(index: int, question: QuestionDoc) -> Iterator[Finding]:
-    ranges = [(p, r) for p, o in enumerate(question.options) if (r := parse_range(o.label))]
+    unit = list_unit([o.label for o in question.options])
+    ranges = [(p, r) for p, o in enumerate(question.options) if (r := parse_range(o.label, unit))]
     if len(ranges) < 2:
         return
     for i, (pos_a, a) in enumerate(ranges):
@@ -211,7 +254,8 @@ def _check_ranges(index: int, question: QuestionDoc) -> Iterator[Finding]:
 
 
 def _label(question: QuestionDoc, interval: Interval) -> str:
+    unit = list_unit([o.label for o in question.options])
     for option in question.options:
-        if parse_range(option.label) == interval:
+        if parse_range(option.label, unit) == interval:
             return option.label
     return ""

@@ -53,6 +53,7 @@ FIXED_PAIRS = [
     "up and running",
     "ups and downs",
     "now and then",
+    "every now and then",
     "here and there",
     "by and large",
     "each and every",
@@ -61,18 +62,15 @@ FIXED_PAIRS = [
     "safe and sound",
     "odds and ends",
     "give and take",
+    "give or take",
     "wait and see",
     "touch and go",
-    "name and address",
     "question and answer",
     "questions and answers",
-    "terms of service",
     "plug and play",
     "drag and drop",
     "copy and paste",
     "search and replace",
-    "sign in or sign up",
-    "log in or sign up",
     "mergers and acquisitions",
     "profit and loss",
     "supply and demand",
@@ -82,51 +80,61 @@ FIXED_PAIRS = [
     "more and more",
     "less and less",
     "on and off",
-    "on or off",
-    "yes or no",
-    "true or false",
-    "agree or disagree",
-    "satisfied or dissatisfied",
-    "likely or unlikely",
-    "easy or difficult",
-    "better or worse",
-    "more or fewer",
-    "higher or lower",
-    "increase or decrease",
     "in and out",
-    "sales and marketing",
-    "customer success and support",
     "read and write",
     "terms & conditions",
     "pros & cons",
     "black & white",
-    "before or after",
-    "sales & marketing",
-    "thank you and",
-    "please and",
+    "plans & pricing",
+    "plans and pricing",
+    "ernst & young",
 ]
-_FIXED = re.compile("|".join(sorted((re.escape(p) for p in FIXED_PAIRS), key=len, reverse=True)))
-_NAME_PAIR = re.compile(r"\b[A-Z][\w'.-]*\s+(?:&|and)\s+[A-Z][\w'.-]*")
-_BETWEEN = re.compile(r"\bbetween\s+[\w$€£%.,'-]+\s+and\s+", re.IGNORECASE)
+_FIXED = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(p) for p in FIXED_PAIRS), key=len, reverse=True)) + r")\b"
+)
+# "Johnson & Johnson", "Marks and Spencer": capitalised words (not acronyms like SAML).
+_NAME_PAIR = re.compile(r"\b[A-Z][a-z][\w'.-]*\s+(?:&|and)\s+[A-Z][a-z][\w'.-]*")
+_BETWEEN = re.compile(r"\bbetween\s+(?:\S+\s+){0,8}?and\s+", re.IGNORECASE)
 _NUMBER_PAIR = re.compile(r"\d[\d.,%]*\s+(?:and|or|&)\s+\d")
 _CONJUNCTION = re.compile(r"\s(?:and|or|as well as|&|along with|plus)\s", re.IGNORECASE)
-_WH_OR_AUX = re.compile(
-    r"\b(how|what|which|why|when|where|who|would|did|do|does|are|is|was|were|have|has|had|"
-    r"will|can|could|should|rate|please|to what extent)\b",
+# "or" offers alternatives when the question asks for a preference or a balanced judgement.
+_PREFERENCE = re.compile(
+    r"\b(prefer|preference|rather|favou?r|oppose|choose|which|whether|"
+    r"either)\b",
     re.IGNORECASE,
 )
-# "… and why?" or a second clause asking again: two questions in one.
+_OPPOSITES = re.compile(
+    r"\b(\w+) or (?:un|dis|in|im|non-?)\1\b|\b(easy or difficult|easy or hard|good or bad|"
+    r"better or worse|positive or negative|support or oppose|increase or decrease|"
+    r"yes or no|true or false|agree or disagree|more or fewer|higher or lower|"
+    r"same or different|fast or slow|on or off|before or after|"
+    r"(satisfied|likely|agree|happy|helpful|clear) or (dis|un)\w+)\b",
+    re.IGNORECASE,
+)
+_INSTRUCTION = {"tell", "let"}
+_AUX = r"(?:would|did|do|does|are|is|was|were|have|has|had|will|can|could|should)(?:n'?t)?"
+_WH_OR_AUX = re.compile(
+    rf"\b(how|what|which|why|when|where|who|{_AUX}|rate|please|to what extent)\b", re.IGNORECASE
+)
+# "… and why?": a second question after the first.
 _SECOND_QUESTION = re.compile(
     r"\b(?:and|or)\s+(?:why|how|what|which|would|will|did|do|does|are|is|was|were|could|can|"
-    r"please|if so|explain|tell)\b",
+    r"if so|explain)\b",
     re.IGNORECASE,
 )
-_CHOICE_OR = re.compile(r"\bor\b", re.IGNORECASE)
+# "the checkout and payment page": two words naming one thing by the noun they share.
+_SHARED_HEAD = re.compile(
+    r"^(page|pages|screen|screens|process|flow|form|portal|module|section|tab|team|teams|"
+    r"department|departments|tool|feature|dashboard|settings|center|centre|app|system|"
+    r"workflow|integration|plan|area|function|report|window|menu|bar|button|field|option|"
+    r"options|category|role|service|services|platform|suite|program|programme)\b",
+    re.IGNORECASE,
+)
 
 
 def _strip(text: str) -> str:
-    text = text.replace("{company}", "Acme")
-    text = _NAME_PAIR.sub(lambda m: "NAME" if not _starts_sentence(text, m.start()) else m[0], text)
+    text = text.replace("{company}", "Acme").replace("{product}", "Widget")
+    text = _NAME_PAIR.sub(lambda m: m[0] if _starts_sentence(text, m.start()) else "NAME", text)
     text = _BETWEEN.sub("between X ", text)
     text = _NUMBER_PAIR.sub("N", text)
     return _FIXED.sub("FIXED", text.lower()) if _FIXED.search(text.lower()) else text
@@ -138,88 +146,104 @@ def _starts_sentence(text: str, index: int) -> bool:
 
 
 def double_barrelled(question: QuestionDoc) -> str | None:
-    """The joined pair, when the question asks about two things at once."""
+    """The joined pair, when the question asks about two things at once.
+
+    "or" is not a trigger: it offers alternatives ("email or phone", "favor or oppose").
+    """
     text = _strip(question.text)
     second = _SECOND_QUESTION.search(text)
     if second and second.start() > 0:
         return second[0].strip()
     for match in _CONJUNCTION.finditer(text):
-        word = match[0].strip().lower()
-        if word == "or" and question.is_choice:
-            continue  # "Do you prefer email or SMS?" offers alternatives
         left = text[: match.start()].split()
         right = text[match.end() :].split()
         if not left or not right:
             continue
+        if match[0].strip().lower() == "or" and (
+            question.is_choice
+            or left[-1].endswith(",")
+            or _PREFERENCE.search(text)
+            or _OPPOSITES.search(f"{left[-1]} or {right[0]}".strip(",?."))
+        ):
+            continue
+        if right[0].lower() in _INSTRUCTION:  # "…, and tell us how satisfied you were"
+            continue
         if not _WH_OR_AUX.search(text[: match.start()]) and not question.text.endswith("."):
             continue
-        if (
-            left[-1].endswith(",")
-            and word == "and"
-            and len(left) > 3
-            and "," in " ".join(left[-4:-1])
-        ):
-            return f"{left[-1]} {word} {right[0]}"  # a list: "speed, price and quality"
-        return f"{left[-1]} {word} {right[0]}".strip(",?.")
+        following = right[1] if len(right) > 1 else ""
+        if _SHARED_HEAD.match(following.strip(",?.")):
+            continue
+        return f"{left[-1]} {match[0].strip()} {right[0]}".strip(",?.")
     return None
 
 
 # --- leading, loaded, absolute ---------------------------------------------------------------
 
+_NEGATIVE_START = re.compile(
+    r"^\s*(don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|"
+    r"shouldn'?t|can'?t|couldn'?t|haven'?t|hasn'?t)\b",
+    re.I,
+)
 _LEADING = [
+    (_NEGATIVE_START, "a negative question expects “yes”"),
     (
         re.compile(
-            r"\b(don'?t|do not|wouldn'?t|would not|isn'?t|is not|aren'?t|didn'?t|won'?t|"
-            r"shouldn'?t|can'?t) (you|it|we|they|this|that)\b",
+            r"\b(don'?t|do not|wouldn'?t|would not|isn'?t|is not|aren'?t|didn'?t|won'?t) "
+            r"you (agree|think|say|feel|find)\b",
             re.I,
         ),
         "a question that expects agreement",
     ),
     (
         re.compile(
-            r"\b(wouldn'?t you say|don'?t you agree|isn'?t it true|you agree that|"
-            r"as you know|as most|like most|most (people|customers|users|experts)|"
-            r"(many|most|all) (of our )?(customers|users|people|experts) (agree|say|think|"
-            r"feel|prefer|love|find)|everyone (agrees|knows|loves))",
+            r"\b(wouldn'?t you say|don'?t you agree|isn'?t it true|as you know|"
+            r"like most|most (people|customers|users|experts|teams)|"
+            r"(customers|users|people|experts|clients|teams) (say|agree|tell us|report|"
+            r"find|love|prefer|rate|call|describe)|everyone (agrees|knows|loves))\b",
             re.I,
         ),
-        "an appeal to agreement or to what others think",
-    ),
-    (
-        re.compile(r"^\s*(should|shouldn'?t|could|couldn'?t|must)\b", re.I),
-        "“should/could” suggests an answer",
+        "an appeal to what others think",
     ),
     (
         re.compile(
-            r"\b(should|shouldn'?t|must) (we|you|they|our|the|acme|[a-z]+ (?:be|have))\b", re.I
+            r",\s*(right|correct|isn'?t it|don'?t you|wouldn'?t you|didn'?t it|no)\s*\?\s*$", re.I
         ),
-        "“should” suggests an answer",
+        "a tag question that asks for agreement",
+    ),
+    (re.compile(r"^\s*(should|shouldn'?t|must)\b", re.I), "“should” suggests an answer"),
+    (
+        re.compile(
+            r"(?<!how )\b(surely|obviously|of course|undoubtedly|certainly|naturally|"
+            r"is it fair to say|it is clear that|clearly)\b",
+            re.I,
+        ),
+        "it tells the respondent what to think",
     ),
     (
         re.compile(
-            r"(?<!how )(?<!what )(?<!where )(?<!which )\bcould (we|you|our|the|it|acme)\b"
-            r".*\b(better|more|improve|anything)\b",
-            re.I,
+            r"\b\d+\s?%\s+of\s+(our\s+)?(customers|users|teams|people|clients|companies)\b", re.I
         ),
-        "“could” suggests an answer",
+        "an appeal to what others think",
     ),
     (
-        re.compile(r"\bfeel(s|ing)?\b(?! free)", re.I),
-        "“feel” invites a mood instead of a judgement",
+        re.compile(r"\b(even|any) (more|better|easier|faster|simpler|smoother|further)\b", re.I),
+        "“even more” assumes it was already good",
     ),
     (
         re.compile(
-            r"\b(given|considering|since|because of|now that|after|thanks to) (our|the|all|"
-            r"acme'?s?) (recent |many |new |great |continued |latest )?(improvements?|"
-            r"investments?|efforts?|upgrades?|changes|success|awards?|hard work|"
-            r"enhancements?|updates?)",
-            re.I,
+            r"\bhow much (better|worse|easier|harder|faster|slower|more|less|simpler)\b", re.I
+        ),
+        "the question assumes the direction of the change",
+    ),
+    (
+        re.compile(
+            r"^\s*(given|considering|since|because|now that|after|thanks to|with)\b[^?]*?,", re.I
         ),
         "a premise that argues for one answer",
     ),
     (
         re.compile(
-            r"\bhow (much|great|good|amazing|wonderful|happy|pleased|delighted|"
+            r"\bhow (great|good|amazing|wonderful|happy|pleased|delighted|"
             r"frustrated|annoyed|disappointed|bad|poor|terrible) (did|do|were|was|are|is)\b"
             r"(?!.*\bor\b)",
             re.I,
@@ -233,57 +257,97 @@ _LEADING = [
         "the question assumes the answer's direction",
     ),
 ]
-_PRAISE = re.compile(
-    r"\b(excellent|great|amazing|outstanding|wonderful|fantastic|superb|exceptional|brilliant|"
-    r"awesome|incredible|best|finest|terrific|fabulous|stellar|superior|first-class|top-notch|"
-    r"improved|new and improved|helpful and friendly|friendly and helpful|dedicated|"
-    r"hard-working|talented|expert|knowledgeable|caring|beloved|popular|exciting|"
-    r"terrible|awful|horrible|poor|bad|frustrating|annoying|confusing|slow|clunky|outdated|"
-    r"buggy|broken|unreliable|overpriced|disappointing|lousy|useless|incompetent|rude)\b",
+_PRAISE = (
+    r"excellent|great|amazing|outstanding|wonderful|fantastic|superb|exceptional|"
+    r"brilliant|awesome|incredible|best|finest|terrific|fabulous|stellar|superior|"
+    r"first-class|top-notch|improved|much-improved|new and improved|dedicated|"
+    r"hard-working|talented|expert|caring|beloved|popular|exciting|powerful|"
+    r"seamless|intuitive|beautiful|elegant|generous|convenient|easy-to-use|helpful|"
+    r"knowledgeable|friendly|professional|responsive|fast|quick|efficient|reliable|"
+    r"modern|simple|easy"
+)
+_BLAME = (
+    r"terrible|awful|horrible|poor|bad|frustrating|annoying|confusing|clunky|outdated|"
+    r"buggy|broken|unreliable|overpriced|disappointing|lousy|useless|incompetent|rude|"
+    r"slow|painful|tedious|cumbersome|bloated|complicated|messy|ugly"
+)
+_MARKETING = (
+    r"award[- ]winning|world[- ]class|industry[- ]leading|best[- ]in[- ]class|"
+    r"market[- ]leading|cutting[- ]edge|state[- ]of[- ]the[- ]art|revolutionary|"
+    r"game[- ]changing|legendary|renowned|acclaimed|celebrated"
+)
+_EVALUATED = re.compile(
+    rf"\b(?:our|the|your|this|these|its|acme'?s?|widget'?s?)\s+(?:(?:very|really|so|new|recent|"
+    rf"much|latest|all[- ]new|fast|friendly|and)\s+)*(?P<word>{_PRAISE}|{_BLAME}|{_MARKETING})"
+    rf"(?:\s+and\s+[\w-]+)?\s+(?!(?:to|at|for|in|on|when|than|enough|or|and|is|are|was)\b)[a-z]",
     re.I,
 )
-_OUR_THING = re.compile(
-    r"\b(our|the|acme'?s?|your|this|these|that)\s+(?:[a-z-]+\s+){0,2}?"
-    r"$",
+# "… that our support is excellent?"
+_PREDICATE = re.compile(
+    rf"\b(?:that|if) (?:our|the|your|acme'?s?|widget'?s?) [\w\s-]{{1,40}}? (?:is|was|are|were) "
+    rf"(?:very |really |truly )?(?P<word>{_PRAISE}|{_BLAME}|{_MARKETING})\b",
     re.I,
 )
+_STRONG = (
+    r"excellent|great|amazing|outstanding|wonderful|fantastic|superb|exceptional|"
+    r"brilliant|awesome|incredible|perfect|terrific|terrible|awful|horrible|useless|"
+    r"lousy|disappointing|frustrating|confusing|clunky"
+)
+# "Was the onboarding excellent?": the only "yes" is the praise.
+_YES_NO_STRONG = re.compile(rf"^\s*(?:{_AUX})\b[^?]*\b(?P<word>{_STRONG})\b[^,]*\?\s*$", re.I)
+# Praise inside a question only pushes the answer when the question asks for a judgement.
+_EVALUATIVE = re.compile(
+    r"\b(rate|rating|satisf\w*|how (good|well|helpful|easy|useful|likely|valuable|important|"
+    r"clear|fast|quick|reliable|responsive|much did you|much do you|much (?:has|have|did|"
+    r"does))|improved|helped|saved|recommend|agree|"
+    r"experience|would you (say|describe)|score|opinion|think of|impress\w*)\b",
+    re.I,
+)
+_AWARD = re.compile(r"\b(award|of the year|winner of|voted|named (?:the )?best)\b", re.I)
 
 
 def leading(question: QuestionDoc) -> str | None:
-    text = question.text.replace("{company}", "Acme")
+    text = question.text.replace("{company}", "Acme").replace("{product}", "Widget")
     for pattern, reason in _LEADING:
         if pattern.search(text):
             return reason
-    for match in _PRAISE.finditer(text):
-        if _OUR_THING.search(text[: match.start()]) or re.search(
-            r"\b(our|acme)\b", text[: match.start()], re.I
-        ):
-            return f"“{match[0]}” praises or blames inside the question"
+    match = _PREDICATE.search(text) or _YES_NO_STRONG.search(text)
+    if match:
+        return f"“{match['word']}” puts the answer in the question"
+    match = _EVALUATED.search(text)
+    if match and (re.fullmatch(_BLAME, match["word"], re.I) or _EVALUATIVE.search(text)):
+        return f"“{match['word']}” praises or blames what is being rated"
+    if not _EVALUATIVE.search(text):
+        return None
+    match = _AWARD.search(text)
+    if match:
+        return f"“{match[0]}” argues for a good rating"
     return None
 
 
 _LOADED = re.compile(
-    r"\b(award[- ]winning|world[- ]class|industry[- ]leading|best[- ]in[- ]class|"
-    r"market[- ]leading|cutting[- ]edge|state[- ]of[- ]the[- ]art|revolutionary|"
-    r"game[- ]changing|trusted by|leading|renowned|famous|premium|legendary|"
-    r"waste(d|s)?|wasting|suffer(ed|ing|s)?|forced|force you|ridiculous|outrageous|absurd|"
-    r"greedy|scam|rip[- ]off|disaster|nightmare|crisis|fail(ed|ure|ing)? to|struggl(e|ed|ing)|"
-    r"pain(ful)?|hassle|burden|gouging|exploit|abandon(ed)?|hate|love|stop)\b",
+    rf"\b({_MARKETING}|trusted by|waste(d|s)?|wasting|suffer(ed|ing|s)?|forced|force you|"
+    rf"ridiculous|outrageous|absurd|greedy|scam|rip[- ]off|disaster|nightmare|crisis|"
+    rf"fail(ed|ure|ing)? to|struggl(e|ed|ing)|pain(ful)?|hassle|burden|gouging|exploit|"
+    rf"abandon(ed)?|hate|clunky|confusing|frustrating|annoying|terrible|awful|horrible|"
+    rf"useless|buggy|lousy|incompetent|rude|cumbersome|tedious|bloated|of the year|"
+    rf"award)\b",
     re.I,
 )
 _PRESUPPOSE = re.compile(
-    r"\b(where|when|how often|how much|why) (do|did|does|have|has) (you|your team) "
-    r"(enjoy|like|love|prefer|recommend|hate|dislike|value|choose|rely)\b"
-    r"|\bwhy (do|did) you (like|love|prefer|enjoy|choose|hate|dislike|trust)\b"
+    r"\b(where|when|how often|why) (do|did|does|have|has) (you|your team) "
+    r"(enjoy|like|love|prefer|hate|dislike|choose|rely)\b"
+    r"|\bwhy (do|did) you (like|love|prefer|enjoy|choose|hate|dislike|trust|stop|quit|"
+    r"leave|abandon)\b"
     r"|\bwhat do you (like|love|enjoy|value) most\b"
     r"|\bhow (has|have|did) .{0,40}(improved|helped|saved|transformed|benefited|increased)\b"
-    r"|\bwhen did you (stop|start|realize|notice)\b",
+    r"|\bwhen did (you|your team|your company) (stop|start|begin|realize|notice|decide)\b",
     re.I,
 )
 
 
 def loaded(question: QuestionDoc) -> str | None:
-    text = question.text.replace("{company}", "Acme")
+    text = question.text.replace("{company}", "Acme").replace("{product}", "Widget")
     match = _LOADED.search(text)
     if match:
         return f"“{match[0]}” is charged or assumes something"
@@ -300,8 +364,8 @@ _ABSOLUTE = re.compile(
     re.I,
 )
 _ABSOLUTE_OK = re.compile(
-    r"\b(at all likely|not at all|all in all|above all|after all|"
-    r"all-in-one|overall|all of the above|none of the above)\b",
+    r"\b(at all likely|not at all|if at all|all in all|above all|after all|all-in-one|overall|"
+    r"all of the above|none of the above|all that apply|every now and then|every so often)\b",
     re.I,
 )
 
@@ -425,16 +489,19 @@ def too_long(question: QuestionDoc) -> str | None:
 
 
 _YES_NO = re.compile(
-    r"^\s*(?:overall,?\s*|in general,?\s*|so,?\s*)?(are|is|was|were|do|does|did|have|has|had|"
-    r"can|could|will|would)\s+(you|your|the|our|acme|it|this|that|they|we)\b",
+    rf"^\s*(?:overall,?\s*|in general,?\s*|so,?\s*)?(?:{_AUX})\s+"
+    r"(you|your|the|our|acme|widget|it|this|that|they|we|there)\b"
+    r"|\byou agree\b.*,\s*right\s*\?\s*$",
     re.I,
 )
 _GRADED = re.compile(
-    r"\b(satisf\w*|happy|pleased|content|easy|easily|difficult|hard|simple|useful|helpful|"
-    r"good|clear|likely|enjoy\w*|like[ds]?|fast|quick(ly)?|slow|friendly|important|valuable|"
-    r"effective|reliable|efficient|convenient|intuitive|responsive|professional|"
-    r"knowledgeable|courteous|worth|fair|reasonable|accurate|confident|comfortable|"
-    r"recommend|well|enough|sufficient|adequate|quality|improved|better|trust|agree|"
+    r"\b(satisf\w*|dissatisf\w*|happy|unhappy|pleased|content|eas(y|ier|ily)|difficult|hard|"
+    r"simpl(e|er)|uncomplicated|complicated|useful|helpful|unhelpful|good|better|clear(er)?|"
+    r"clean(er)?|(un)?likely|enjoy\w*|like[ds]?|fast(er)?|quick(er|ly)?|slow(er)?|friendly|"
+    r"important|valuable|effective|reliable|efficient|convenient|intuitive|responsive|"
+    r"professional|knowledgeable|courteous|worth|fair|reasonable|accurate|acceptable|"
+    r"confident|comfortable|recommend|well|enough|sufficient|adequate|quality|improved|trust|"
+    r"(dis)?agree|smooth(er)?|organi[sz]ed|secure|stable|affordable|expensive|cheap|"
     r"meet (your|the) (needs|expectations)|met (your )?(needs|expectations))\b",
     re.I,
 )
@@ -444,7 +511,7 @@ def yes_no_graded(question: QuestionDoc) -> str | None:
     if question.type in {"nps", "text"}:
         return None
     text = question.text.replace("{company}", "Acme")
-    if not _YES_NO.search(text) or " or " in text.lower():
+    if not _YES_NO.search(text) or re.search(r"\bor\b", text, re.I):
         return None
     match = _GRADED.search(text)
     return match[0] if match else None
@@ -452,10 +519,10 @@ def yes_no_graded(question: QuestionDoc) -> str | None:
 
 _KNOWN = re.compile(
     r"\b(what is|what's|please (enter|give|provide|type|share)|enter|provide|confirm|"
-    r"tell us|may we have|can you give us) (your|the name of your) "
-    r"(full |first |last |work |business |mobile |cell )?(name|e-?mail( address)?|phone"
-    r"( number)?|mobile( number)?|telephone( number)?|company( name)?|employer|organi[sz]ation"
-    r"( name)?|account (name|number|id)|customer id)\b"
+    r"tell us|may we have|can you give us) (your|a|the name of your) "
+    r"(full |first |last |work |business |mobile |cell |contact )?(name|e-?mail( address)?|"
+    r"phone( number)?|mobile( number)?|telephone( number)?|company( name)?|employer|"
+    r"organi[sz]ation( name)?|account (name|number|id)|customer id)\b"
     r"|\b(which|what) (company|organi[sz]ation|employer|business|firm) (do|are) you (work|"
     r"employed|with|from)"
     r"|\bwho (do|is) you(r)? (work for|employer)\b"

@@ -55,10 +55,12 @@ WORDING_CASES = [
     ("double-barrelled", "How easy was it to find and install the update?"),
     ("double-barrelled", "How likely are you to renew and expand your plan?"),
     ("double-barrelled", "How satisfied are you with our pricing, and why?"),
+    ("double-barrelled", "Was the invoice late or incorrect?"),
+    ("double-barrelled", "How easy was it to configure SAML and SCIM?"),
     ("leading", "Don't you agree that the new dashboard is easier?"),
     ("leading", "Wouldn't you say our onboarding was smooth?"),
     ("leading", "Should we keep improving the reporting features?"),
-    ("leading", "How do you feel about the new billing page?"),
+    ("leading", "Don't you feel the new billing page is clearer?"),
     ("leading", "How satisfied are you with our excellent support team?"),
     ("leading", "Given our recent improvements, how satisfied are you with the app?"),
     ("loaded", "How satisfied are you with our award-winning support?"),
@@ -106,6 +108,9 @@ CLEAN_QUESTIONS = [
     "{company} made it easy for me to handle my issue.",
     "What is the main reason for your score?",
     "How could we improve the onboarding?",
+    "How do you feel about the new billing page?",
+    "Would you prefer follow-up by email or by phone?",
+    "How satisfied are you with the time between opening a ticket and the first reply?",
 ]
 
 
