@@ -121,7 +121,7 @@ def lint_speed() -> float:
             "questions": [
                 {
                     "type": "rating" if n % 3 else "single_choice",
-                    "text": f"How satisfied are you with the speed and reliability of area number {n}?",
+                    "text": f"How satisfied are you with the speed and reliability of area {n}?",
                     **({"scale": SCALE} if n % 3 else {"options": ["1-5", "5-10", "11+", "Other"]}),
                 }
                 for n in range(30)
