@@ -32,6 +32,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/import_contacts.py
+	$(BIN)/python bench/lint_accuracy.py
 
 # Re-resolve the lock file from pyproject.toml (needs network access to PyPI).
 lock:

@@ -259,4 +259,23 @@ def seed_demo() -> tuple[Workspace, bool]:
         content=demo_csv().encode(),
     )
     contact_import_run(import_id=contact_import.pk)
+    _seed_surveys(workspace, users[Role.MANAGER])
     return workspace, True
+
+
+def _seed_surveys(workspace: Workspace, manager: User) -> None:
+    """A published NPS survey with a few test links, so the answer page is one click away."""
+    from accounts.models import Contact
+    from surveys.services import (
+        invitation_create_test,
+        survey_create_from_template,
+        survey_publish,
+    )
+
+    survey = survey_publish(
+        survey=survey_create_from_template(workspace=workspace, user=manager, kind="nps"),
+        user=manager,
+    )
+    survey_create_from_template(workspace=workspace, user=manager, kind="csat", locale="ko")
+    for contact in Contact.objects.filter(workspace=workspace).order_by("pk")[:3]:
+        invitation_create_test(survey=survey, contact=contact)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import LOGINS, seed_demo
 from accounts.models import Contact, Customer
+from surveys.models import Invitation
 
 
 class Command(BaseCommand):
@@ -19,3 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Open {settings.SITE_URL}/ and log in as:")
         for login in LOGINS:
             self.stdout.write(f"  {login.role:<8} {login.email:<22} password: {login.password}")
+        invitation = Invitation.objects.filter(workspace=workspace, response=None).first()
+        if invitation is not None:
+            self.stdout.write(f"A customer's survey link: {settings.SITE_URL}/r/{invitation.token}")
