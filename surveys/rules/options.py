@@ -47,8 +47,6 @@ ORDERED_WORDS = re.compile(
     r"(very )?(small|large|high|low)|medium|moderate|"
     r"none|a little|some|a lot|a great deal|not at all|"
     r"beginner|intermediate|advanced|expert|"
-    r"free|starter|basic|standard|growth|team|pro|professional|business|premium|plus|"
-    r"enterprise|"
     r"(first|second|third|fourth|last))\b",
     re.I,
 )

@@ -87,6 +87,17 @@ FIXED_PAIRS = [
     "black & white",
     "plans & pricing",
     "plans and pricing",
+    "above and beyond",
+    "first and last name",
+    "or higher",
+    "or more",
+    "or less",
+    "or lower",
+    "or above",
+    "or below",
+    "or better",
+    "or worse",
+    "or fewer",
     "ernst & young",
 ]
 _FIXED = re.compile(
@@ -140,6 +151,14 @@ def _strip(text: str) -> str:
     return _FIXED.sub("FIXED", text.lower()) if _FIXED.search(text.lower()) else text
 
 
+_STOP = {"the", "a", "an", "of", "to", "your", "our", "you", "it", "is", "was", "more", "less"}
+
+
+def _shares_words(left: list[str], right: list[str]) -> bool:
+    words = {w.strip(",?.").lower() for w in left} - _STOP
+    return bool(words & ({w.strip(",?.").lower() for w in right} - _STOP))
+
+
 def _starts_sentence(text: str, index: int) -> bool:
     before = text[:index].rstrip()
     return not before or before[-1] in ".?!:"
@@ -168,6 +187,8 @@ def double_barrelled(question: QuestionDoc) -> str | None:
             continue
         if right[0].lower() in _INSTRUCTION:  # "…, and tell us how satisfied you were"
             continue
+        if match[0].strip().lower() == "or" and _shares_words(left[-4:], right[:3]):
+            continue  # "much more productive or somewhat more productive": steps of one scale
         if not _WH_OR_AUX.search(text[: match.start()]) and not question.text.endswith("."):
             continue
         following = right[1] if len(right) > 1 else ""
@@ -197,9 +218,7 @@ _LEADING = [
     (
         re.compile(
             r"\b(wouldn'?t you say|don'?t you agree|isn'?t it true|as you know|"
-            r"like most|most (people|customers|users|experts|teams)|"
-            r"(customers|users|people|experts|clients|teams) (say|agree|tell us|report|"
-            r"find|love|prefer|rate|call|describe)|everyone (agrees|knows|loves))\b",
+            r"everyone (agrees|knows|loves))\b",
             re.I,
         ),
         "an appeal to what others think",
@@ -256,46 +275,136 @@ _LEADING = [
         ),
         "the question assumes the answer's direction",
     ),
+    (
+        re.compile(
+            r"\bhow (painful|annoying|frustrating|irritating|disappointing|exciting|excited|"
+            r"thrilled|delighted) (was|were|is|are|did|do|would)\b",
+            re.I,
+        ),
+        "the question assumes the answer's direction",
+    ),
+    (
+        re.compile(
+            r",\s*((?:\w+n'?t|am|is|are|was|were|did|do|does|have|has|will|would|can) "
+            r"(?:it|they|you|i|he|she|we|there|that)(?: right)?|right|correct|yes|no|ok|okay|"
+            r"true)\s*\?\s*$",
+            re.I,
+        ),
+        "a tag question that asks for agreement",
+    ),
+    (
+        re.compile(
+            r",\s*(given|considering|bearing in mind|in light of|now that|since|especially|"
+            r"at (?:its|our|this) (?:low|special|introductory|discounted))\b",
+            re.I,
+        ),
+        "a premise that argues for one answer",
+    ),
+    (
+        re.compile(
+            r"^\s*(having|as a|as an|as one of|to avoid|with so many|with all|in light of|"
+            r"bearing in mind|knowing)\b[^?]*?,",
+            re.I,
+        ),
+        "a premise that argues for one answer",
+    ),
+    (
+        re.compile(
+            r"\b(what|which) benefits\b(?!,? if any)|\bin what ways? (has|have|did)\b"
+            r"|\bby how (many|much)\b"
+            r"|\bhow (many|much) [\w\s-]{0,40}?(has|have|did) [\w\s{}-]{0,40}?(saved?|cut|"
+            r"reduced?|improved?|gained|helped|boosted|increased)\b",
+            re.I,
+        ),
+        "the question assumes a benefit",
+    ),
+    (
+        re.compile(
+            r"\b(stayed late|worked (so )?hard|spent (\w+ )?(months|weeks|years)|"
+            r"put (a lot of|so much) (work|effort)|went the extra mile|above and beyond|"
+            r"risk (losing|missing)|avoid losing|don'?t miss|before it'?s too late|"
+            r"limited time|select customers|exclusive offer|valued customer|"
+            r"loyal (customer|partner)s?)\b",
+            re.I,
+        ),
+        "an appeal that argues for one answer",
+    ),
+    (
+        re.compile(r"\b(would it be|is it) fair to say\b", re.I),
+        "it tells the respondent what to think",
+    ),
 ]
+# "Some teams like it and others do not": a balanced context, not social proof.
+_BALANCED = re.compile(r"\b(others|other (teams|customers|users|people)|while some)\b", re.I)
+_SOCIAL = re.compile(
+    r"(?<!how )\b(most|many|nine out of ten|\d+ (?:in|out of) \d+|"
+    r"(?:one|two|three|four|five|six|seven|"
+    r"eight|nine) (?:in|out of) (?:four|five|ten)|over \d[\d,.]*%?|more than \d[\d,.]*%?|"
+    r"\d[\d,.]*%|thousands of|hundreds of|the majority of)\s+(?:of\s+)?(?:our\s+)?"
+    r"(?:[\w-]+\s+)?(customers|users|admins|teams|people|clients|companies|partners|"
+    r"organi[sz]ations|businesses|members)\b"
+    r"|\b(experts?|analysts?|auditors?|independent [\w-]+|researchers?|studies|research|"
+    r"our (?:[\w-]+ )?(?:team|trainers|engineers|specialists|experts|customers|users)|"
+    r"your (?:peers|colleagues)|customers|users|clients|people|everyone|"
+    r"industry [\w-]+)\s+(say|says|agree|recommend|believe|believes|rate|call|find|love|"
+    r"found|show|shows|suggest|confirm|praise)\b",
+    re.I,
+)
 _PRAISE = (
     r"excellent|great|amazing|outstanding|wonderful|fantastic|superb|exceptional|"
     r"brilliant|awesome|incredible|best|finest|terrific|fabulous|stellar|superior|"
     r"first-class|top-notch|improved|much-improved|new and improved|dedicated|"
     r"hard-working|talented|expert|caring|beloved|popular|exciting|powerful|"
-    r"seamless|intuitive|beautiful|elegant|generous|convenient|easy-to-use|helpful|"
-    r"knowledgeable|friendly|professional|responsive|fast|quick|efficient|reliable|"
-    r"modern|simple|easy"
+    r"seamless|intuitive|beautiful|beautifully designed|elegant|generous|convenient|"
+    r"easy-to-use|helpful|knowledgeable|friendly|professional|responsive|fast|quick|"
+    r"efficient|reliable|modern|simple|easy|insightful|effortless|always-available|smart|"
+    r"smarter|handy|valuable|innovative|proven"
 )
 _BLAME = (
     r"terrible|awful|horrible|poor|bad|frustrating|annoying|confusing|clunky|outdated|"
     r"buggy|broken|unreliable|overpriced|disappointing|lousy|useless|incompetent|rude|"
-    r"slow|painful|tedious|cumbersome|bloated|complicated|messy|ugly"
+    r"slow|painful|tedious|cumbersome|bloated|complicated|messy|ugly|excessive"
 )
 _MARKETING = (
     r"award[- ]winning|world[- ]class|industry[- ]leading|best[- ]in[- ]class|"
     r"market[- ]leading|cutting[- ]edge|state[- ]of[- ]the[- ]art|revolutionary|"
     r"game[- ]changing|legendary|renowned|acclaimed|celebrated"
 )
-_EVALUATED = re.compile(
-    rf"\b(?:our|the|your|this|these|its|acme'?s?|widget'?s?)\s+(?:(?:very|really|so|new|recent|"
-    rf"much|latest|all[- ]new|fast|friendly|and)\s+)*(?P<word>{_PRAISE}|{_BLAME}|{_MARKETING})"
-    rf"(?:\s+and\s+[\w-]+)?\s+(?!(?:to|at|for|in|on|when|than|enough|or|and|is|are|was)\b)[a-z]",
-    re.I,
-)
-# "… that our support is excellent?"
-_PREDICATE = re.compile(
-    rf"\b(?:that|if) (?:our|the|your|acme'?s?|widget'?s?) [\w\s-]{{1,40}}? (?:is|was|are|were) "
-    rf"(?:very |really |truly )?(?P<word>{_PRAISE}|{_BLAME}|{_MARKETING})\b",
-    re.I,
-)
 _STRONG = (
     r"excellent|great|amazing|outstanding|wonderful|fantastic|superb|exceptional|"
     r"brilliant|awesome|incredible|perfect|terrific|terrible|awful|horrible|useless|"
     r"lousy|disappointing|frustrating|confusing|clunky"
 )
+# "… our excellent support team …": praise or blame of what is being rated.
+_EVALUATED = re.compile(
+    rf"\b(?:our|the|your|this|these|its|acme'?s?|widget'?s?)\s+(?:(?:very|really|so|new|recent|"
+    rf"much|latest|all[- ]new|fast|friendly|and|dedicated,?|new,?|own|already)\s+)*"
+    rf"(?P<word>{_PRAISE}|{_BLAME}|{_MARKETING})"
+    rf"(?:\s+and\s+[\w-]+)?,?\s+(?!(?:to|at|for|in|on|when|than|enough|or|and|is|are|was)\b)"
+    rf"[a-z]",
+    re.I,
+)
+# "… that our support is excellent?"
+_PREDICATE = re.compile(
+    rf"\b(?:that|if) (?:our|the|your|acme'?s?|widget'?s?) [\w\s-]{{1,40}}? (?:is|was|are|were) "
+    rf"(?:very |really |truly )?(?P<word>{_STRONG}|{_MARKETING})\b",
+    re.I,
+)
 # "Was the onboarding excellent?": the only "yes" is the praise.
 _YES_NO_STRONG = re.compile(rf"^\s*(?:{_AUX})\b[^?]*\b(?P<word>{_STRONG})\b[^,]*\?\s*$", re.I)
-# Praise inside a question only pushes the answer when the question asks for a judgement.
+# "Our support is always fast, so …": a claim made before the question.
+_OUR_CLAIM = re.compile(
+    rf"^\s*(?:our|we|acme|widget)\b[^.?!]*?\b(?:is|are|was|were)\s+(?:always\s+|very\s+|so\s+)?"
+    rf"(?P<word>{_PRAISE}|{_MARKETING})\b",
+    re.I,
+)
+# Questions about facts, where a kind word about the product does not bias the answer.
+_FACTUAL = re.compile(
+    r"^\s*(how did you (first )?(hear|find out|learn)|when did|where did|who (is|was|did)|"
+    r"which (department|team|role))\b",
+    re.I,
+)
+_AWARD = re.compile(r"\b(award|of the year|winner of|voted|named (?:the )?best)\b", re.I)
 _EVALUATIVE = re.compile(
     r"\b(rate|rating|satisf\w*|how (good|well|helpful|easy|useful|likely|valuable|important|"
     r"clear|fast|quick|reliable|responsive|much did you|much do you|much (?:has|have|did|"
@@ -303,7 +412,6 @@ _EVALUATIVE = re.compile(
     r"experience|would you (say|describe)|score|opinion|think of|impress\w*)\b",
     re.I,
 )
-_AWARD = re.compile(r"\b(award|of the year|winner of|voted|named (?:the )?best)\b", re.I)
 
 
 def leading(question: QuestionDoc) -> str | None:
@@ -311,16 +419,16 @@ def leading(question: QuestionDoc) -> str | None:
     for pattern, reason in _LEADING:
         if pattern.search(text):
             return reason
-    match = _PREDICATE.search(text) or _YES_NO_STRONG.search(text)
+    if "?" in text and _SOCIAL.search(text) and not _BALANCED.search(text):
+        return "an appeal to what others think or say"
+    match = _PREDICATE.search(text) or _YES_NO_STRONG.search(text) or _OUR_CLAIM.search(text)
     if match:
         return f"“{match['word']}” puts the answer in the question"
     match = _EVALUATED.search(text)
-    if match and (re.fullmatch(_BLAME, match["word"], re.I) or _EVALUATIVE.search(text)):
+    if match and not _FACTUAL.search(text):
         return f"“{match['word']}” praises or blames what is being rated"
-    if not _EVALUATIVE.search(text):
-        return None
     match = _AWARD.search(text)
-    if match:
+    if match and _EVALUATIVE.search(text):
         return f"“{match[0]}” argues for a good rating"
     return None
 
@@ -328,10 +436,10 @@ def leading(question: QuestionDoc) -> str | None:
 _LOADED = re.compile(
     rf"\b({_MARKETING}|trusted by|waste(d|s)?|wasting|suffer(ed|ing|s)?|forced|force you|"
     rf"ridiculous|outrageous|absurd|greedy|scam|rip[- ]off|disaster|nightmare|crisis|"
-    rf"fail(ed|ure|ing)? to|struggl(e|ed|ing)|pain(ful)?|hassle|burden|gouging|exploit|"
+    rf"fail(ed|ure|ing)? to|struggl(e|ed|es|ing)|pain(ful)?|hassle|burden|gouging|exploit|"
     rf"abandon(ed)?|hate|clunky|confusing|frustrating|annoying|terrible|awful|horrible|"
     rf"useless|buggy|lousy|incompetent|rude|cumbersome|tedious|bloated|of the year|"
-    rf"award)\b",
+    rf"award|love|loves|loved|thrilled|outdated|excessive|overdue)\b",
     re.I,
 )
 _PRESUPPOSE = re.compile(
@@ -341,7 +449,12 @@ _PRESUPPOSE = re.compile(
     r"leave|abandon)\b"
     r"|\bwhat do you (like|love|enjoy|value) most\b"
     r"|\bhow (has|have|did) .{0,40}(improved|helped|saved|transformed|benefited|increased)\b"
-    r"|\bwhen did (you|your team|your company) (stop|start|begin|realize|notice|decide)\b",
+    r"|\bwhen did (you|your team|your company) (stop|start|begin|realize|notice|decide)\b"
+    r"|\bwhen did you last (miss|forget|fail|lose|break|ignore)\b"
+    r"|\bwhat made (you|your team|your company) (give up|stop|quit|leave|abandon|switch)\b"
+    r"|\bwhy do you keep\b|\bstill (struggles?|has trouble|have trouble|can'?t|cannot)\b"
+    r"|\b(lose|loses|lost|losing|waste|wastes|wasting) (time|hours|money|deals)\b"
+    r"|\bsince you stopped\b",
     re.I,
 )
 
@@ -360,19 +473,21 @@ def loaded(question: QuestionDoc) -> str | None:
 _ABSOLUTE = re.compile(
     r"\b(always|never|every|everything|everyone|everybody|all|none|nothing|nobody|no one|"
     r"completely|totally|entirely|absolutely|each time|any time|at all times|without exception)"
-    r"\b",
+    r"\b(?!-)",
     re.I,
 )
 _ABSOLUTE_OK = re.compile(
     r"\b(at all likely|not at all|if at all|all in all|above all|after all|all-in-one|overall|"
-    r"all of the above|none of the above|all that apply|every now and then|every so often)\b",
+    r"all of the above|none of the above|all that apply|every now and then|every so often|"
+    r"every (?:two|three|four|six|other|few|\d+) (?:days|weeks|months|years|hours)|"
+    r"(?:our|we|acme|widget)\b[^.?!,]*?\b(?:always|never))\b",
     re.I,
 )
 
 
 def absolute(question: QuestionDoc) -> str | None:
-    text = _ABSOLUTE_OK.sub("", question.text)
-    match = _ABSOLUTE.search(text)
+    text = question.text.replace("{company}", "Acme").replace("{product}", "Widget")
+    match = _ABSOLUTE.search(_ABSOLUTE_OK.sub("", text))
     return match[0] if match else None
 
 
@@ -489,9 +604,16 @@ def too_long(question: QuestionDoc) -> str | None:
 
 
 _YES_NO = re.compile(
-    rf"^\s*(?:overall,?\s*|in general,?\s*|so,?\s*)?(?:{_AUX})\s+"
-    r"(you|your|the|our|acme|widget|it|this|that|they|we|there)\b"
-    r"|\byou agree\b.*,\s*right\s*\?\s*$",
+    rf"^\s*(?:overall,?\s*|in general,?\s*|so,?\s*)?(?:{_AUX})\s+(?!there (?:anything|any)\b)"
+    r"[\w'{}]+\b",
+    re.I,
+)
+# Negative and tag questions ask for a "yes" about something graded.
+_ASKS_FOR_YES = re.compile(
+    r"^\s*(don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t(?! it be)|"
+    r"shouldn'?t|can'?t|couldn'?t|haven'?t|hasn'?t)\b"
+    r"|,\s*((?:\w+n'?t|am|is|are|was|were|did|do|does|have|has|will|would|can) "
+    r"(?:it|they|you|i|he|she|we|there|that)(?: right)?|right|correct|yes|ok|okay|true)\s*\?\s*$",
     re.I,
 )
 _GRADED = re.compile(
@@ -502,6 +624,8 @@ _GRADED = re.compile(
     r"professional|knowledgeable|courteous|worth|fair|reasonable|accurate|acceptable|"
     r"confident|comfortable|recommend|well|enough|sufficient|adequate|quality|improved|trust|"
     r"(dis)?agree|smooth(er)?|organi[sz]ed|secure|stable|affordable|expensive|cheap|"
+    r"interest(ed|ing)|relevant|fully|productive|worthwhile|benefit|straightforward|"
+    r"professionally|clearly|well|right|fair|enjoyable|engaging|appropriate|"
     r"meet (your|the) (needs|expectations)|met (your )?(needs|expectations))\b",
     re.I,
 )
@@ -510,10 +634,13 @@ _GRADED = re.compile(
 def yes_no_graded(question: QuestionDoc) -> str | None:
     if question.type in {"nps", "text"}:
         return None
-    text = question.text.replace("{company}", "Acme")
-    if not _YES_NO.search(text) or re.search(r"\bor\b", text, re.I):
+    text = question.text.replace("{company}", "Acme").replace("{product}", "Widget")
+    asked = _SENTENCE_END.split(text.strip())[-1]
+    if _ASKS_FOR_YES.search(asked):
+        return "a yes expected"
+    if not _YES_NO.search(asked) or re.search(r"\bor\b", asked, re.I):
         return None
-    match = _GRADED.search(text)
+    match = _GRADED.search(asked)
     return match[0] if match else None
 
 
@@ -526,7 +653,11 @@ _KNOWN = re.compile(
     r"|\b(which|what) (company|organi[sz]ation|employer|business|firm) (do|are) you (work|"
     r"employed|with|from)"
     r"|\bwho (do|is) you(r)? (work for|employer)\b"
-    r"|\bwhat (company|organi[sz]ation) are you (with|from)\b",
+    r"|\bwhat (company|organi[sz]ation) are you (with|from)\b"
+    r"|\b(type|write|fill in|give us|share|enter) (in )?your (first |last |full )?"
+    r"(and last )?(name|e-?mail|phone|number)\b"
+    r"|\bbest (phone )?number to (call|reach|text)|\bbest e-?mail (address )?to (reach|contact)"
+    r"|\bhow (can|should) we (reach|contact) you\b",
     re.I,
 )
 

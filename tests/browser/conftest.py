@@ -24,9 +24,11 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+@pytest.fixture
+def browser(monkeypatch):
+    # Sync Playwright runs an event loop in this thread; the test's own ORM calls are still
+    # synchronous, so Django's async guard is lifted for the browser tests only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         service_unavailable(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
