@@ -124,6 +124,10 @@ class Option(models.Model):
         return self.label
 
 
+def new_seed() -> int:
+    return secrets.randbits(62)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(16)  # 128 bits, 22 URL-safe characters
 
@@ -173,3 +177,46 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.survey} ({self.score})"
+
+
+class Campaign(models.Model):
+    """Who gets a survey, when and how: planned into waves before launch."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "Email"
+        SMS_THEN_EMAIL = "sms_then_email", "SMS, else email"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LAUNCHED = "launched", "Launched"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
+    audience = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Segment filter, e.g. {"industry": ["Retail"], "region": ["Europe"]}.',
+    )
+    strata = models.JSONField(
+        default=list, blank=True, help_text='Segment attributes to stratify by, e.g. ["industry"].'
+    )
+    sample_count = models.PositiveIntegerField(null=True, blank=True)
+    sample_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    waves = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    fatigue_days = models.PositiveSmallIntegerField(default=90)
+    seed = models.BigIntegerField(default=new_seed, help_text="Reproduces the random draw.")
+    message = models.TextField(default="{company} would like your feedback: {link}")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Contact, User, Workspace
 from surveys.catalog import template_document, validated_primary
-from surveys.models import Invitation, Option, Question, Response, Survey
+from surveys.models import Campaign, Invitation, Option, Question, Response, Survey
 from surveys.rules import Finding, lint
 from surveys.rules.document import OptionDoc, QuestionDoc, ScaleDoc, SurveyDoc, parse_document
 
@@ -394,3 +394,50 @@ def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> Submi
     except IntegrityError:  # the other request won the race
         return SubmitResult(Response.objects.get(invitation=invitation), created=False)
     return SubmitResult(response, created=True)
+
+
+# --- Campaigns -----------------------------------------------------------------------------
+
+
+def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, Any]) -> Campaign:
+    """A draft campaign; its plan is computed on demand (``surveys.campaigns.plan_json``)."""
+    from surveys.campaigns import validate_campaign_fields
+
+    errors: dict[str, list[str]] = {}
+    survey = data.get("survey")
+    if not isinstance(survey, Survey) or survey.workspace_id != workspace.pk:
+        errors["survey"] = ["Choose a survey of this workspace."]
+    elif survey.status != Survey.Status.PUBLISHED:
+        errors["survey"] = ["Only a published survey can be sent."]
+    if data.get("sample_count") is not None and data.get("sample_percent") is not None:
+        errors["sample_count"] = ["Give a number or a percentage, not both."]
+    percent = data.get("sample_percent")
+    if percent is not None and not 0 < percent <= 100:
+        errors["sample_percent"] = ["A percentage from 0 (excluded) to 100."]
+    if not 1 <= int(data.get("waves") or 1) <= 20:
+        errors["waves"] = ["From 1 to 20 waves."]
+    if "{link}" not in str(data.get("message", "{link}")):
+        errors["message"] = ["The message must contain {link}."]
+    try:
+        validate_campaign_fields(audience=data.get("audience", {}), strata=data.get("strata", []))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        k: v
+        for k, v in data.items()
+        if k
+        in {
+            "name",
+            "channel",
+            "audience",
+            "strata",
+            "sample_count",
+            "sample_percent",
+            "waves",
+            "fatigue_days",
+            "message",
+        }
+    }
+    return Campaign.objects.create(workspace=workspace, survey=survey, created_by=user, **fields)

@@ -13,5 +13,9 @@ urlpatterns = [
     path(
         "surveys/<int:survey_pk>/preview/", views.SurveyPreviewView.as_view(), name="survey-preview"
     ),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
+    path(
+        "campaigns/<int:campaign_pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"
+    ),
     path("r/<str:token>", views.answer, name="answer"),
 ]

@@ -20,9 +20,11 @@ from django.views.decorators.csrf import csrf_protect
 from accounts.mixins import WorkspaceMixin
 from accounts.roles import Capability
 from surveys import selectors, services
+from surveys.campaigns import plan_json
 from surveys.catalog import LOCALES
 from surveys.forms import TestInvitationForm, builder_rows, document_from_post
-from surveys.models import Invitation, Question, Survey
+from surveys.forms_campaign import CampaignForm
+from surveys.models import Campaign, Invitation, Question, Survey
 from surveys.rules import LintResult, lint
 from surveys.rules.document import DocumentError, SurveyDoc, parse_document
 
@@ -450,3 +452,57 @@ def _flat(answers: dict[str, list[str]]) -> dict[str, Any]:
         key: values if len(values) > 1 else (values[0] if values else "")
         for key, values in answers.items()
     }
+
+
+# --- Campaigns -----------------------------------------------------------------------------
+
+
+class CampaignListView(WorkspaceMixin, View):
+    write_capability = Capability.MANAGE_CAMPAIGNS
+
+    def get(self, request: HttpRequest, form: Any = None, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            "surveys/campaign_list.html",
+            {
+                "campaigns": Campaign.objects.filter(workspace=self.workspace).select_related(
+                    "survey"
+                ),
+                "form": form or CampaignForm(workspace=self.workspace),
+            },
+            status=status,
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CampaignForm(request.POST, workspace=self.workspace)
+        if form.is_valid():
+            data = {**form.cleaned_data, "audience": {}}
+            try:
+                campaign = services.campaign_create(
+                    workspace=self.workspace, user=request.user, data=data
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                return redirect("campaign-detail", campaign_pk=campaign.pk)
+        return self.get(request, form=form, status=400)
+
+
+class CampaignDetailView(WorkspaceMixin, View):
+    def get(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+        campaign = Campaign.objects.filter(workspace=self.workspace, pk=campaign_pk).first()
+        if campaign is None:
+            raise Http404("No such campaign in this workspace.")
+        plan = plan_json(campaign)
+        for row in plan["rows"]:
+            row["percent"] = round(row["population_share"] * 100, 1)
+            row["wave_percents"] = [
+                round(count * 100 / size, 1) if size else 0
+                for count, size in zip(row["waves"], plan["wave_sizes"], strict=True)
+            ]
+        return render(
+            request,
+            "surveys/campaign_detail.html",
+            {"campaign": campaign, "plan": plan, "wave_numbers": range(1, campaign.waves + 1)},
+        )

@@ -2,13 +2,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
-from surveys.api.views import SurveyViewSet
+from surveys.api.views import CampaignViewSet, SurveyViewSet
 
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="api-customer")
 router.register("contacts", views.ContactViewSet, basename="api-contact")
 router.register("contact-imports", views.ContactImportViewSet, basename="api-contact-import")
 router.register("surveys", SurveyViewSet, basename="api-survey")
+router.register("campaigns", CampaignViewSet, basename="api-campaign")
 
 urlpatterns = [
     # The lint endpoint is documented without a trailing slash; accept both.

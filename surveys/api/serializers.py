@@ -3,7 +3,7 @@ serializers describe the shapes for the OpenAPI schema and render responses."""
 
 from rest_framework import serializers
 
-from surveys.models import Survey
+from surveys.models import Campaign, Survey
 from surveys.rules import SEVERITY
 
 
@@ -105,3 +105,77 @@ class PublishSerializer(serializers.Serializer):
         required=False,
         help_text="Reasons for keeping warnings, keyed “<code>:<question index>”.",
     )
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.none())
+    audience = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text='Segment filter: {"industry": ["Retail"], "attributes.department": ["IT"]}.',
+    )
+    strata = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text='Segments to stratify by, e.g. ["industry"].',
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "survey",
+            "name",
+            "channel",
+            "audience",
+            "strata",
+            "sample_count",
+            "sample_percent",
+            "waves",
+            "fatigue_days",
+            "message",
+            "seed",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = ["id", "seed", "status", "created_at"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        workspace = self.context.get("workspace")
+        if workspace is not None:
+            fields["survey"].queryset = Survey.objects.filter(workspace=workspace)
+        return fields
+
+
+class PlanRowSerializer(serializers.Serializer):
+    stratum = serializers.ListField(child=serializers.CharField())
+    population = serializers.IntegerField()
+    population_share = serializers.FloatField()
+    sample = serializers.IntegerField()
+    waves = serializers.ListField(child=serializers.IntegerField(), help_text="Count per wave.")
+
+
+class ExclusionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SmallStratumSerializer(serializers.Serializer):
+    stratum = serializers.ListField(child=serializers.CharField())
+    waves = serializers.IntegerField(help_text="How many waves it appears in.")
+
+
+class PlanSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    strata = serializers.ListField(child=serializers.CharField())
+    waves = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    matched = serializers.IntegerField(help_text="Contacts matching the audience filter.")
+    eligible = serializers.IntegerField()
+    excluded = ExclusionSerializer(many=True)
+    sample = serializers.IntegerField()
+    wave_sizes = serializers.ListField(child=serializers.IntegerField())
+    rows = PlanRowSerializer(many=True)
+    small_strata = SmallStratumSerializer(many=True)

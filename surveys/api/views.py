@@ -15,12 +15,15 @@ from accounts.api.views import WorkspaceViewSet, call_service
 from accounts.roles import Capability
 from surveys import services
 from surveys.api.serializers import (
+    CampaignSerializer,
     LintResultSerializer,
+    PlanSerializer,
     PublishSerializer,
     SurveyDocumentSerializer,
     SurveySerializer,
 )
-from surveys.models import Survey
+from surveys.campaigns import plan_json
+from surveys.models import Campaign, Survey
 from surveys.rules import lint
 from surveys.rules.document import DocumentError, SurveyDoc, parse_document
 
@@ -111,3 +114,32 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceV
             return doc
         result = lint(doc)
         return Response({"findings": [f.to_json() for f in result.findings], "notes": result.notes})
+
+
+class CampaignViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, WorkspaceViewSet
+):
+    """Campaigns: a published survey, an audience, strata, a sample and waves."""
+
+    serializer_class = CampaignSerializer
+    queryset = Campaign.objects.none()
+    lookup_url_kwarg = "campaign_pk"
+    lookup_value_regex = r"\d+"
+    write_capability = Capability.MANAGE_CAMPAIGNS
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return Campaign.objects.filter(workspace=self.workspace)
+
+    def perform_create(self, serializer: CampaignSerializer) -> None:
+        serializer.instance = call_service(
+            services.campaign_create,
+            workspace=self.workspace,
+            user=self.request.user,
+            data=dict(serializer.validated_data),
+        )
+
+    @extend_schema(responses=PlanSerializer)
+    @action(detail=True, methods=["get"])
+    def plan(self, request: Request, campaign_pk: str) -> Response:
+        """The wave plan: eligible audience, exclusions by reason, wave × stratum counts."""
+        return Response(plan_json(self.get_object()))

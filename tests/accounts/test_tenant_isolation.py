@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken, ContactImport, Role
 from accounts.services import api_token_create
+from surveys.models import Campaign
 from surveys.services import survey_create_from_template
 from tests.conftest import signed_in
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
@@ -18,6 +19,8 @@ SECRETS = [
     "secret.person@alpha.example",
     "alpha-secret.csv",
     "ALPHA-SECRET-EXT",
+    "Zebra-Secret-Survey",
+    "Zebra-Secret-Campaign",
 ]
 SKIPPED_PREFIXES = ("admin/",)  # the admin has its own test below
 # Pages for anyone: sign-in, the API description, and the answer page, which an unguessable
@@ -62,7 +65,11 @@ def alpha(db):
     survey = survey_create_from_template(workspace=workspace, user=admin.user, kind="nps")
     survey.title = "Zebra-Secret-Survey"
     survey.save()
+    campaign = Campaign.objects.create(
+        workspace=workspace, survey=survey, name="Zebra-Secret-Campaign"
+    )
     return {
+        "campaign_pk": campaign.pk,
         "survey_pk": survey.pk,
         "customer_pk": customer.pk,
         "contact_pk": contact.pk,

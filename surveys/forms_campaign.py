@@ -1,0 +1,48 @@
+"""The campaign form of the browser: the same fields the API takes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import Workspace
+from surveys.campaigns import CUSTOMER_SEGMENTS
+from surveys.models import Campaign, Survey
+
+
+class CampaignForm(forms.ModelForm):
+    strata = forms.MultipleChoiceField(
+        choices=[(s, s.capitalize()) for s in CUSTOMER_SEGMENTS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each wave mirrors these segments.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "survey",
+            "channel",
+            "strata",
+            "sample_count",
+            "sample_percent",
+            "waves",
+            "fatigue_days",
+            "message",
+        ]
+        labels = {
+            "sample_count": "Sample (number of contacts)",
+            "sample_percent": "or sample (% of the eligible)",
+        }
+        help_texts = {"sample_count": "Leave both empty to invite everyone eligible."}
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survey"].queryset = Survey.objects.filter(
+            workspace=workspace, status=Survey.Status.PUBLISHED
+        )
+
+    def _post_clean(self) -> None:
+        """The service validates across fields (campaign_create)."""
