@@ -76,10 +76,17 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser or membership is None or field is None:
             return field
         model = db_field.related_model
+        related_admin = admin.site._registry.get(model)
         if model is Workspace:
             field.queryset = field.queryset.filter(pk=membership.workspace_id)
+        elif isinstance(related_admin, WorkspaceScopedAdmin):
+            field.queryset = field.queryset.filter(
+                **{related_admin.workspace_path: membership.workspace_id}
+            )
         elif any(f.name == "workspace" for f in model._meta.fields):
-            field.queryset = field.queryset.filter(workspace=membership.workspace)
+            field.queryset = field.queryset.filter(workspace=membership.workspace_id)
+        else:  # a model without a known path to a workspace: offer nothing rather than all
+            field.queryset = field.queryset.none()
         return field
 
 
@@ -140,6 +147,12 @@ class MembershipAdmin(WorkspaceScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser  # workspace admins add people on the Members page
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser  # roles change on the Members page (last-admin rule)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(ApiToken)

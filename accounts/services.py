@@ -22,6 +22,7 @@ from accounts.models import (
     ApiToken,
     Contact,
     ContactImport,
+    ContactImportRowError,
     Customer,
     Membership,
     Role,
@@ -47,19 +48,26 @@ def workspace_create(
 
 
 def membership_set(*, workspace: Workspace, user: User, role: str) -> Membership:
-    """Give ``user`` the ``role`` in ``workspace``, adding the membership if needed. Idempotent."""
+    """Give ``user`` the ``role`` in ``workspace``, adding the membership if needed. Idempotent.
+    Changing an existing member's role follows membership_role_change's rules."""
     if role not in Role.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
-    membership, _ = Membership.objects.update_or_create(
-        workspace=workspace, user=user, defaults={"role": role}
-    )
-    return membership
+    existing = Membership.objects.filter(workspace=workspace, user=user).first()
+    if existing is not None:
+        return membership_role_change(membership=existing, role=role)
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(workspace=workspace, user=user, role=role)
+    except IntegrityError:  # added by a concurrent request
+        return membership_set(workspace=workspace, user=user, role=role)
 
 
+@transaction.atomic
 def membership_role_change(*, membership: Membership, role: str) -> Membership:
     """Change a member's role; refuses to demote the workspace's last admin."""
     if role not in Role.values:
         raise ValidationError({"role": f"“{role}” is not a role."})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_another_admin(membership)
     membership.role = role
@@ -68,11 +76,15 @@ def membership_role_change(*, membership: Membership, role: str) -> Membership:
 
 
 def _ensure_another_admin(membership: Membership) -> None:
-    others = Membership.objects.filter(workspace=membership.workspace_id, role=Role.ADMIN)
+    # Locking the workspace's admins makes two admins demoting each other take turns.
+    others = Membership.objects.select_for_update().filter(
+        workspace=membership.workspace_id, role=Role.ADMIN
+    )
     if not others.exclude(pk=membership.pk).exists():
         raise ValidationError("A workspace needs at least one admin.")
 
 
+@transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Remove a member; refuses to remove the workspace's last admin."""
     if membership.role == Role.ADMIN:
@@ -140,6 +152,8 @@ def customer_save(
         errors["owner"] = ["The owner must be a member of this workspace."]
     if not customer.name:
         errors["name"] = ["A customer needs a name."]
+    if customer.arr is not None and customer.arr < 0:
+        errors["arr"] = ["ARR cannot be negative."]
     if customer.attributes is None or not isinstance(customer.attributes, dict):
         errors["attributes"] = ["Attributes must be an object of names to values."]
     if customer.external_id and (
@@ -253,11 +267,26 @@ def contact_save(
 def contact_erase(*, contact: Contact) -> Contact:
     """Remove the contact's personal data; keep the row so its anonymous answers still count.
 
-    The customer link and locale stay (they are about the company and the language, and
-    segment scores need them). Erasing twice changes nothing more.
+    Also removed: free-text answers (they may name the person) and refused import rows that
+    carried the contact's email, phone or id. Kept: scores and choices (anonymous), the
+    customer link and the locale (segment scores need them). Erasing twice changes nothing.
     """
     if contact.is_erased:
         return contact
+    from surveys.services import responses_anonymize
+
+    with transaction.atomic():
+        keys = [key for key in (contact.email, contact.phone, contact.external_id) if key]
+        for key in keys:  # refused import rows that carried this person's data
+            ContactImportRowError.objects.filter(
+                contact_import__workspace=contact.workspace_id, values__icontains=key
+            ).delete()
+        responses_anonymize(contact=contact)
+        _blank_personal_fields(contact)
+    return contact
+
+
+def _blank_personal_fields(contact: Contact) -> None:
     contact.external_id = ""
     contact.name = ""
     contact.email = ""
@@ -266,10 +295,17 @@ def contact_erase(*, contact: Contact) -> Contact:
     contact.attributes = {}
     contact.erased_at = timezone.now()
     contact.save()
-    return contact
 
 
 # --- Contact imports -----------------------------------------------------------------------
+
+
+def upload_read(upload: Any) -> bytes:
+    """The bytes of an uploaded file, refusing one over the import limit before reading it."""
+    if upload.size > settings.CONTACT_IMPORT_MAX_BYTES:
+        limit_mb = settings.CONTACT_IMPORT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"file": [f"The file is larger than {limit_mb} MB; split it."]})
+    return upload.read()
 
 
 def contact_import_start(

@@ -14,7 +14,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -66,7 +66,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
     workspace_id = request.POST.get("workspace", "")
     membership = (
         selectors.memberships_of(user=request.user).filter(workspace_id=workspace_id).first()
-        if workspace_id.isdigit()
+        if workspace_id.isdecimal()
         else None
     )
     if membership is None:
@@ -218,7 +218,7 @@ class ContactEditView(WorkspaceMixin, View):
     def get(self, request: HttpRequest, contact_pk: int | None = None) -> HttpResponse:
         contact = self._contact(contact_pk)
         initial = {}
-        if contact is None and request.GET.get("customer", "").isdigit():
+        if contact is None and request.GET.get("customer", "").isdecimal():
             initial["customer"] = request.GET["customer"]
         form = ContactForm(instance=contact, initial=initial, workspace=self.workspace)
         return render(request, "accounts/form.html", self._context(form, contact))
@@ -282,7 +282,7 @@ class ContactImportView(WorkspaceMixin, View):
                     workspace=self.workspace,
                     user=request.user,
                     filename=upload.name,
-                    content=upload.read(),
+                    content=services.upload_read(upload),
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -344,7 +344,9 @@ class ContactImportErrorsCsvView(WorkspaceMixin, View):
         job = _get_or_404(selectors.contact_import_get, workspace=self.workspace, pk=import_pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stem = job.filename.rsplit(".", 1)[0] or "contacts"
-        response["Content-Disposition"] = f'attachment; filename="{stem}-refused-rows.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{stem}-refused-rows.csv"
+        )
         response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
         writer = csv.writer(response)
         headers = [h for h in job.headers if not h.strip().lower().startswith("pulse_")]
@@ -404,11 +406,15 @@ class MembersView(WorkspaceMixin, View):
             if user is None:
                 form.add_error("email", "No Pulse user has this email; ask them to sign up.")
             else:
-                services.membership_set(
-                    workspace=self.workspace, user=user, role=form.cleaned_data["role"]
-                )
-                messages.success(request, f"{user.email} is now a member.")
-                return redirect("members")
+                try:
+                    services.membership_set(
+                        workspace=self.workspace, user=user, role=form.cleaned_data["role"]
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, f"{user.email} is now a member.")
+                    return redirect("members")
         return self._render(request, form, status=400)
 
     def _render(self, request: HttpRequest, form: Form, status: int = 200) -> HttpResponse:

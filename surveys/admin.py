@@ -27,9 +27,35 @@ class QuestionInline(admin.StackedInline):
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return obj is None or getattr(obj, "is_draft", False)
 
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
+class DraftOnlyAdmin(WorkspaceScopedAdmin):
+    """Published surveys are frozen: answers must keep pointing at the wording they saw."""
+
+    survey_path = "survey"
+
+    def _survey(self, obj: Model) -> Survey:
+        for part in self.survey_path.split("__"):
+            obj = obj if part == "self" else getattr(obj, part)
+        return obj
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        frozen = obj is not None and not self._survey(obj).is_draft
+        return not frozen and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        frozen = obj is not None and not self._survey(obj).is_draft
+        return not frozen and super().has_delete_permission(request, obj)
+
 
 @admin.register(Survey)
-class SurveyAdmin(WorkspaceScopedAdmin):
+class SurveyAdmin(DraftOnlyAdmin):
+    survey_path = "self"
     write_capability = Capability.MANAGE_SURVEYS
     list_display = ["title", "kind", "version", "status", "locale", "published_at", "workspace"]
     list_filter = ["kind", "status", "locale"]
@@ -39,14 +65,15 @@ class SurveyAdmin(WorkspaceScopedAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(WorkspaceScopedAdmin):
+class OptionAdmin(DraftOnlyAdmin):
     workspace_path = "question__survey__workspace"
+    survey_path = "question__survey"
     write_capability = Capability.MANAGE_SURVEYS
     list_display = ["label", "question", "position", "anchored"]
 
 
 @admin.register(Question)
-class QuestionAdmin(WorkspaceScopedAdmin):
+class QuestionAdmin(DraftOnlyAdmin):
     workspace_path = "survey__workspace"
     write_capability = Capability.MANAGE_SURVEYS
     list_display = ["text", "type", "survey", "position"]

@@ -87,12 +87,17 @@ def campaign_audience(campaign: Campaign) -> Audience:
         workspace=campaign.workspace, contact=OuterRef("pk"), created_at__gte=since
     ).exclude(is_test=True)
     lookups = [segment_lookup(name) for name in campaign.strata]
-    rows = contacts.annotate(
-        _erased=Q(erased_at__isnull=False),
-        _address=has_address,
-        _opted_out=opted_out,
-        _recent=Exists(recent),
-    ).values_list("pk", "_erased", "_address", "_opted_out", "_recent", *lookups)
+    rows = (
+        contacts.annotate(
+            _erased=Q(erased_at__isnull=False),
+            _address=has_address,
+            _opted_out=opted_out,
+            _recent=Exists(recent),
+        )
+        .values_list("pk", "_erased", "_address", "_opted_out", "_recent", *lookups)
+        .order_by("pk")
+    )
+    # Ordered by id, so the seeded draw does not change when a contact is renamed.
     audience = Audience()
     grouped: defaultdict[Stratum, list[int]] = defaultdict(list)
     for pk, erased, address, opted, recent_invite, *segment in rows.iterator(chunk_size=10_000):

@@ -157,38 +157,50 @@ def survey_publish(
     """Publish a draft unless a rule finds an error.
 
     ``acknowledgements`` maps ``"<code>:<question>"`` of warnings to the reason they were
-    accepted; reasons are stored with who and when. Publishing twice is refused.
+    accepted; reasons are stored with who and when. Publishing twice is refused. The draft is
+    locked while it is checked, so a concurrent save cannot slip in unchecked.
     """
-    result = lint(survey_document(survey))
-    if result.errors:
-        raise PublishBlocked(result.errors)
-    acknowledged = []
-    for finding in result.warnings:
-        reason = (acknowledgements or {}).get(f"{finding.code}:{finding.question}", "").strip()
-        if reason:
-            acknowledged.append(
-                {
-                    "code": finding.code,
-                    "question": finding.question,
-                    "reason": reason[:500],
-                    "by": user.email if user else None,
-                    "at": timezone.now().isoformat(),
-                }
-            )
     with transaction.atomic():
-        published = Survey.objects.filter(pk=survey.pk, status=Survey.Status.DRAFT).update(
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if not locked.is_draft:
+            raise ValidationError("Only a draft can be published.")
+        result = lint(survey_document(locked))
+        if result.errors:
+            raise PublishBlocked(result.errors)
+        acknowledged = []
+        for finding in result.warnings:
+            key = f"{finding.code}:{finding.question}"
+            reason = (acknowledgements or {}).get(key, "").strip()
+            if reason:
+                acknowledged.append(
+                    {
+                        "code": finding.code,
+                        "question": finding.question,
+                        "reason": reason[:500],
+                        "by": user.email if user else None,
+                        "at": timezone.now().isoformat(),
+                    }
+                )
+        Survey.objects.filter(pk=locked.pk).update(
             status=Survey.Status.PUBLISHED,
             published_at=timezone.now(),
             acknowledgements=acknowledged,
         )
-        if published != 1:
-            raise ValidationError("Only a draft can be published.")
     survey.refresh_from_db()
     return survey
 
 
-@transaction.atomic
 def survey_new_version(*, survey: Survey, user: User | None) -> Survey:
+    """The lineage's draft: the existing one, or a copy of ``survey`` as the next version.
+    Two requests at once (a double click) both get the same draft."""
+    try:
+        return _survey_new_version(survey, user)
+    except IntegrityError:  # the other request made the draft first
+        return Survey.objects.get(lineage=survey.lineage, status=Survey.Status.DRAFT)
+
+
+@transaction.atomic
+def _survey_new_version(survey: Survey, user: User | None) -> Survey:
     """The lineage's draft: the existing one, or a copy of ``survey`` as the next version."""
     existing = Survey.objects.filter(lineage=survey.lineage, status=Survey.Status.DRAFT).first()
     if existing is not None:
@@ -210,7 +222,9 @@ def survey_new_version(*, survey: Survey, user: User | None) -> Survey:
 
 
 def survey_archive(*, survey: Survey) -> Survey:
-    """Close a version: its links then show “this survey has closed”."""
+    """Close a published version: its links then show “this survey has closed”."""
+    if survey.status != Survey.Status.PUBLISHED:
+        raise ValidationError("Only a published survey can be closed; a draft can be edited.")
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.ARCHIVED)
     survey.refresh_from_db()
     return survey
@@ -237,7 +251,7 @@ def document_apply_fix(doc: SurveyDoc, *, fix: str, question: int) -> SurveyDoc:
         item.randomize = False
     elif fix == "add-other":
         item.options.append(OptionDoc(label="Other", value="other", anchored=True))
-    elif fix.startswith("remove-option:") and fix.split(":")[1].isdigit():
+    elif fix.startswith("remove-option:") and fix.split(":")[1].isdecimal():
         position = int(fix.split(":")[1])
         if position < len(item.options):
             del item.options[position]
@@ -271,6 +285,20 @@ def invitation_create_test(*, survey: Survey, contact: Contact) -> Invitation:
     return Invitation.objects.create(
         workspace=survey.workspace, survey=survey, contact=contact, is_test=True
     )
+
+
+def responses_anonymize(*, contact: Contact) -> None:
+    """Remove free text from a contact's answers (part of erasure); scores and choices stay."""
+    for response in Response.objects.filter(contact=contact).select_related("survey"):
+        text_ids = {
+            str(pk)
+            for pk in response.survey.questions.filter(type=Question.Type.TEXT).values_list(
+                "pk", flat=True
+            )
+        }
+        response.answers = {k: v for k, v in response.answers.items() if k not in text_ids}
+        response.comment = ""
+        response.save(update_fields=["answers", "comment"])
 
 
 def invitation_open(*, invitation: Invitation) -> None:

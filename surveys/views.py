@@ -102,7 +102,11 @@ class SurveyDetailView(WorkspaceMixin, View):
             draft = services.survey_new_version(survey=survey, user=request.user)
             return redirect("survey-edit", survey_pk=draft.pk)
         if action == "archive":
-            services.survey_archive(survey=survey)
+            try:
+                services.survey_archive(survey=survey)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("survey-detail", survey_pk=survey.pk)
             messages.success(
                 request,
                 f"Version {survey.version} is archived; its links now say the survey has closed.",
@@ -211,7 +215,7 @@ def _apply_structure_action(raw: dict[str, Any], action: str) -> dict[str, Any]:
     verb, _, arg = action.partition(":")
     if verb == "add" and len(questions) < 100:
         questions.append(_blank_question(arg))
-    elif verb in {"delete", "up", "down"} and arg.isdigit() and int(arg) < len(questions):
+    elif verb in {"delete", "up", "down"} and arg.isdecimal() and int(arg) < len(questions):
         index = int(arg)
         if verb == "delete":
             questions.pop(index)
@@ -246,7 +250,7 @@ def _blank_question(qtype: str) -> dict[str, Any]:
 
 def _anchor(action: str) -> str:
     _, _, arg = action.rpartition(":")
-    return f"#q{arg}" if arg.isdigit() else ""
+    return f"#q{arg}" if arg.isdecimal() else ""
 
 
 def _lenient(raw: dict[str, Any], survey: Survey) -> SurveyDoc:
@@ -424,7 +428,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         answers = {
             key.removeprefix("q"): request.POST.getlist(key)
             for key in request.POST
-            if key.startswith("q") and key[1:].isdigit()
+            if key.startswith("q") and key[1:].isdecimal()
         }
         try:
             with translation.override(survey.locale):  # error messages in the survey's language

@@ -21,6 +21,7 @@ from accounts.models import Role
 from accounts.selectors import SESSION_WORKSPACE_KEY
 from accounts.services import api_token_create
 from config.celery import app as celery_app
+from surveys.services import invitation_create_test, survey_create_from_template, survey_publish
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
 
 # Threads that tests start (live server, concurrency tests) must not keep connections open,
@@ -205,6 +206,23 @@ def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        with django_db_blocker.unblock():
+            _wait_for_other_sessions_to_end()
+
+
+def _wait_for_other_sessions_to_end(timeout: float = 10) -> None:
+    """PostgreSQL ends a backend shortly after its client exits; the test database can only
+    be dropped once the worker's sessions are gone."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -213,3 +231,24 @@ def celery_worker(celery_worker_process, transactional_db):
     use_broker(_test_redis_url())
     yield celery_worker_process
     use_broker("memory://")
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(workspace, manager):
+    """publish(kind, locale) -> a published template survey of the workspace."""
+
+    def make(kind: str = "nps", locale: str = "en"):
+        survey = survey_create_from_template(
+            workspace=workspace, user=manager.user, kind=kind, locale=locale
+        )
+        return survey_publish(survey=survey, user=manager.user)
+
+    return make
+
+
+@pytest.fixture
+def invitation(published, contact):
+    return invitation_create_test(survey=published("nps"), contact=contact)

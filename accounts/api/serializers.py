@@ -86,7 +86,16 @@ class ContactSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "erased_at", "created_at", "updated_at"]
+        # Consent changes only through the channels' own opt-out handling (STOP, unsubscribe),
+        # never by an integration overwriting it.
+        read_only_fields = [
+            "id",
+            "email_unsubscribed_at",
+            "sms_opted_out_at",
+            "erased_at",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"time_zone": {"validators": []}}
 
     def get_fields(self) -> dict[str, serializers.Field]:

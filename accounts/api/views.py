@@ -198,7 +198,7 @@ class ContactImportViewSet(
             workspace=self.workspace,
             user=request.user,
             filename=file.name,
-            content=file.read(),
+            content=call_service(services.upload_read, upload=file),
         )
         return Response(
             ContactImportSerializer(contact_import).data, status=status.HTTP_202_ACCEPTED

@@ -179,7 +179,6 @@ def _check_question(index: int, question: QuestionDoc) -> Iterator[Finding]:
                 f"“{option.label}” is the same option as number {seen[key] + 1}.",
                 "Remove one of them.",
                 option=position,
-                fix=f"remove-option:{position}",
             )
         else:
             seen[key] = position

@@ -47,3 +47,10 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_live_server_before_dropping_the_database(django_db_setup, live_server):
+    """Set up after the test database, so torn down before it: the live server's database
+    session is gone when the test database is dropped."""
+    return live_server
