@@ -33,6 +33,7 @@ format: install
 bench: install
 	$(BIN)/python bench/import_contacts.py
 	$(BIN)/python bench/lint_accuracy.py
+	$(BIN)/python bench/plan_waves.py
 
 # Re-resolve the lock file from pyproject.toml (needs network access to PyPI).
 lock:
