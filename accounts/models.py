@@ -86,6 +86,11 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def public_name(self) -> str:
+        """How customers see the workspace: on the answer page, in messages."""
+        return self.sender_name or self.name
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"

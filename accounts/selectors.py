@@ -96,6 +96,19 @@ def contact_get(*, workspace: Workspace, pk: int) -> Contact:
     return Contact.objects.select_related("customer").get(workspace=workspace, pk=pk)
 
 
+# Who can be reached on a channel: one definition for counts, plans and (later) sending.
+HAS_PHONE = ~Q(phone="")
+HAS_EMAIL = ~Q(email="")
+SMS_REACHABLE = HAS_PHONE & Q(sms_opted_out_at=None, erased_at=None)
+EMAIL_REACHABLE = HAS_EMAIL & Q(email_unsubscribed_at=None, erased_at=None)
+
+
+def reachable_counts(*, workspace: Workspace) -> dict[str, int]:
+    return Contact.objects.filter(workspace=workspace).aggregate(
+        sms=Count("id", filter=SMS_REACHABLE), email=Count("id", filter=EMAIL_REACHABLE)
+    )
+
+
 def segment_values(*, workspace: Workspace) -> dict[str, list[str]]:
     """The industries, regions and plans in use, for filter menus."""
     customers = Customer.objects.filter(workspace=workspace)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -87,10 +86,7 @@ class HomeView(WorkspaceMixin, TemplateView):
         return super().get_context_data(
             customer_count=selectors.customer_list(workspace=self.workspace).count(),
             contact_count=contacts.count(),
-            reachable=contacts.aggregate(
-                sms=Count("id", filter=~Q(phone="") & Q(sms_opted_out_at=None)),
-                email=Count("id", filter=~Q(email="") & Q(email_unsubscribed_at=None)),
-            ),
+            reachable=selectors.reachable_counts(workspace=self.workspace),
             recent_imports=selectors.contact_import_list(workspace=self.workspace)[:5],
             **kwargs,
         )

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Contact
+from accounts.selectors import EMAIL_REACHABLE, HAS_EMAIL, HAS_PHONE, SMS_REACHABLE
 from surveys.models import Campaign, Invitation
 from surveys.planning import SampleSize, Stratum, WavePlan, plan_waves
 
@@ -56,10 +57,8 @@ def validate_campaign_fields(*, audience: Any, strata: Any) -> None:
 
 def _reachable(channel: str) -> tuple[Q, Q]:
     """(has an address for the channel, has opted out of every usable channel)."""
-    sms = ~Q(phone="")
-    email = ~Q(email="")
-    sms_ok = sms & Q(sms_opted_out_at=None)
-    email_ok = email & Q(email_unsubscribed_at=None)
+    sms, email = HAS_PHONE, HAS_EMAIL
+    sms_ok, email_ok = SMS_REACHABLE, EMAIL_REACHABLE
     if channel == Campaign.Channel.SMS:
         return sms, sms & ~sms_ok
     if channel == Campaign.Channel.EMAIL:

@@ -358,7 +358,7 @@ def _render_answer_page(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    company = survey.workspace.sender_name or survey.workspace.name
+    company = survey.workspace.public_name
     items = []
     for question in survey.questions.prefetch_related("options"):
         if invitation is not None:
@@ -405,7 +405,7 @@ def _answer_status_page(
 ) -> HttpResponse:
     locale = survey.locale if survey else "en"
     with translation.override(locale):
-        company = (survey.workspace.sender_name or survey.workspace.name) if survey else ""
+        company = survey.workspace.public_name if survey else ""
         return render(
             request,
             template,
