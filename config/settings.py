@@ -186,6 +186,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "waves-dispatch-due": {"task": "surveys.tasks.waves_dispatch_due_task", "schedule": 60.0},
     "contact-imports-resume-stalled": {
         "task": "accounts.tasks.contact_import_resume_stalled_task",
         "schedule": 60.0,
@@ -193,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Messaging providers -------------------------------------------------------------------
+# "outbox" keeps SMS and email in the app (the embedded default); "live" sends them.
+PULSE_DELIVERY = env_str("PULSE_DELIVERY", "outbox")
+if PULSE_DELIVERY not in {"outbox", "live"}:
+    raise ImproperlyConfigured(f"PULSE_DELIVERY must be outbox or live, not {PULSE_DELIVERY!r}")
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")

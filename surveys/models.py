@@ -140,18 +140,44 @@ class Invitation(models.Model):
         OPENED = "opened", "Opened"
         ANSWERED = "answered", "Answered"
 
+    class Delivery(models.TextChoices):
+        NONE = "", "Not sent (test link)"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="invitations")
+    campaign = models.ForeignKey(
+        "Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    wave = models.ForeignKey(
+        "Wave", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
     token = models.CharField(max_length=32, unique=True, default=new_token)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
+    channel = models.CharField(max_length=8, blank=True)
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
+    failure_reason = models.CharField(max_length=300, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
     is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "contact"],
+                condition=Q(campaign__isnull=False),
+                name="one_invitation_per_campaign_contact",
+            ),
+        ]
+        indexes = [models.Index(fields=["wave", "delivery"])]
 
     def __str__(self) -> str:
         return f"{self.survey} → {self.contact}"
@@ -220,3 +246,49 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Wave(models.Model):
+    """One staggered send of a launched campaign, with the plan's counts stored."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        DISPATCHING = "dispatching", "Dispatching"
+        DISPATCHED = "dispatched", "Dispatched"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="wave_set")
+    number = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    planned = models.JSONField(default=dict, help_text="Stratum → planned count.")
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_wave_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} wave {self.number}"
+
+
+class OutboxMessage(models.Model):
+    """The embedded channel: messages kept in the app instead of sent, links clickable.
+
+    One message per invitation, by constraint: the outbox is where exactly-once is visible.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="outbox")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, related_name="outbox_message"
+    )
+    channel = models.CharField(max_length=8)
+    to = models.CharField(max_length=254)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to}"

@@ -17,5 +17,6 @@ urlpatterns = [
     path(
         "campaigns/<int:campaign_pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"
     ),
+    path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("r/<str:token>", views.answer, name="answer"),
 ]

@@ -19,12 +19,12 @@ from django.views.decorators.csrf import csrf_protect
 
 from accounts.mixins import WorkspaceMixin
 from accounts.roles import Capability
-from surveys import selectors, services
+from surveys import delivery, selectors, services
 from surveys.campaigns import plan_json
 from surveys.catalog import LOCALES
 from surveys.forms import TestInvitationForm, builder_rows, document_from_post
 from surveys.forms_campaign import CampaignForm
-from surveys.models import Campaign, Invitation, Question, Survey
+from surveys.models import Campaign, Invitation, OutboxMessage, Question, Survey
 from surveys.rules import LintResult, lint
 from surveys.rules.document import DocumentError, SurveyDoc, parse_document
 
@@ -494,10 +494,33 @@ class CampaignListView(WorkspaceMixin, View):
 
 
 class CampaignDetailView(WorkspaceMixin, View):
-    def get(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    write_capability = Capability.MANAGE_CAMPAIGNS
+
+    def _campaign(self, campaign_pk: int) -> Campaign:
         campaign = Campaign.objects.filter(workspace=self.workspace, pk=campaign_pk).first()
         if campaign is None:
             raise Http404("No such campaign in this workspace.")
+        return campaign
+
+    def post(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+        """Launch: store the plan and queue the invitations; waves go out when due."""
+        campaign = self._campaign(campaign_pk)
+        try:
+            delivery.campaign_launch(campaign=campaign)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Launched. The first wave goes out within a minute.")
+        return redirect("campaign-detail", campaign_pk=campaign.pk)
+
+    def get(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+        campaign = self._campaign(campaign_pk)
+        if campaign.status == Campaign.Status.LAUNCHED:
+            return render(
+                request,
+                "surveys/campaign_progress.html",
+                {"campaign": campaign, "waves": delivery.wave_progress(campaign=campaign)},
+            )
         plan = plan_json(campaign)
         for row in plan["rows"]:
             row["percent"] = round(row["population_share"] * 100, 1)
@@ -510,3 +533,15 @@ class CampaignDetailView(WorkspaceMixin, View):
             "surveys/campaign_detail.html",
             {"campaign": campaign, "plan": plan, "wave_numbers": range(1, campaign.waves + 1)},
         )
+
+
+class OutboxView(WorkspaceMixin, View):
+    """The embedded channel: what would have been sent by SMS and email, links clickable."""
+
+    read_capability = Capability.MANAGE_CAMPAIGNS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        messages_ = OutboxMessage.objects.filter(workspace=self.workspace).select_related(
+            "invitation"
+        )[:200]
+        return render(request, "surveys/outbox.html", {"outbox": messages_})

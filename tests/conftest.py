@@ -230,7 +230,20 @@ def celery_worker(celery_worker_process, transactional_db):
     """Use in tests whose tasks a real worker runs: data is committed so it can see it."""
     use_broker(_test_redis_url())
     yield celery_worker_process
+    _wait_until_idle()  # the database is flushed next; a busy worker would deadlock with it
     use_broker("memory://")
+
+
+def _wait_until_idle(timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    broker = redis.Redis.from_url(_test_redis_url())
+    while time.monotonic() < deadline:
+        inspect = celery_app.control.inspect(timeout=1)
+        busy = [t for tasks in (inspect.active() or {}).values() for t in tasks]
+        busy += [t for tasks in (inspect.reserved() or {}).values() for t in tasks]
+        if not busy and broker.llen("celery") == 0:
+            return
+        time.sleep(0.2)
 
 
 # --- Surveys ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken, ContactImport, Role
 from accounts.services import api_token_create
-from surveys.models import Campaign
+from surveys.models import Campaign, Invitation, OutboxMessage
 from surveys.services import survey_create_from_template
 from tests.conftest import signed_in
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
@@ -21,6 +21,7 @@ SECRETS = [
     "ALPHA-SECRET-EXT",
     "Zebra-Secret-Survey",
     "Zebra-Secret-Campaign",
+    "Zebra-Secret-Message",
 ]
 SKIPPED_PREFIXES = ("admin/",)  # the admin has its own test below
 # Pages for anyone: sign-in, the API description, and the answer page, which an unguessable
@@ -67,6 +68,14 @@ def alpha(db):
     survey.save()
     campaign = Campaign.objects.create(
         workspace=workspace, survey=survey, name="Zebra-Secret-Campaign"
+    )
+    invitation = Invitation.objects.create(workspace=workspace, survey=survey, contact=contact)
+    OutboxMessage.objects.create(
+        workspace=workspace,
+        invitation=invitation,
+        channel="sms",
+        to="+1",
+        body="Zebra-Secret-Message",
     )
     return {
         "campaign_pk": campaign.pk,

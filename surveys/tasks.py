@@ -1,0 +1,16 @@
+"""Celery edges of surveys: thin, idempotent, by id."""
+
+from celery import shared_task
+
+from surveys.delivery import invitation_send, waves_dispatch_due
+
+
+@shared_task(ignore_result=True)
+def waves_dispatch_due_task() -> None:
+    waves_dispatch_due()  # claims each due wave once; a second beat finds nothing to claim
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def invitations_send_task(invitation_ids: list[int]) -> None:
+    for invitation_id in invitation_ids:
+        invitation_send(invitation_id=invitation_id)  # no-op unless it claims queued → sending

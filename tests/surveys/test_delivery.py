@@ -1,0 +1,150 @@
+"""Launch and send: one invitation per contact, each sent exactly once, opt-outs honoured."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Contact, Customer
+from surveys.delivery import campaign_launch, invitation_send, waves_dispatch_due
+from surveys.models import Campaign, Invitation, OutboxMessage, Wave
+from surveys.services import campaign_create
+from surveys.tasks import invitations_send_task
+
+
+def make_contacts(workspace, count, industries=("Retail", "Software", "Health")):
+    customers = [
+        Customer.objects.create(workspace=workspace, name=f"Co {i}", industry=industry)
+        for i, industry in enumerate(industries)
+    ]
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                workspace=workspace,
+                customer=customers[i % len(customers)],
+                email=f"p{i}@example.com",
+                phone=f"+1202555{i:04d}",
+            )
+            for i in range(count)
+        ]
+    )
+
+
+@pytest.fixture
+def campaign(workspace, manager, published):
+    def make(**data):
+        values = {
+            "name": "Q4",
+            "survey": published("nps"),
+            "channel": "sms",
+            "strata": ["industry"],
+            "waves": 2,
+            **data,
+        }
+        return campaign_create(workspace=workspace, user=manager.user, data=values)
+
+    return make
+
+
+def test_launch_stores_the_plan_and_queues_one_invitation_per_contact(workspace, campaign):
+    make_contacts(workspace, 30)
+    launched = campaign_launch(
+        campaign=campaign(), first_wave_at=timezone.now(), interval=timedelta(hours=2)
+    )
+    waves = list(Wave.objects.filter(campaign=launched))
+    assert [w.number for w in waves] == [1, 2]
+    assert waves[1].due_at - waves[0].due_at == timedelta(hours=2)
+    assert sum(sum(w.planned.values()) for w in waves) == 30
+    invitations = Invitation.objects.filter(campaign=launched)
+    assert invitations.count() == 30
+    assert set(invitations.values_list("delivery", flat=True)) == {"queued"}
+    with pytest.raises(Exception, match="launched already"):
+        campaign_launch(campaign=launched)
+    with pytest.raises(IntegrityError):
+        Invitation.objects.create(
+            workspace=workspace,
+            survey=launched.survey,
+            contact=invitations.first().contact,
+            campaign=launched,
+        )
+
+
+def test_sending_twice_sends_once_and_fills_the_link(workspace, campaign):
+    make_contacts(workspace, 1)
+    launched = campaign_launch(campaign=campaign(waves=1))
+    invitation = Invitation.objects.get(campaign=launched)
+    assert invitation_send(invitation_id=invitation.pk) is True
+    assert invitation_send(invitation_id=invitation.pk) is False
+    message = OutboxMessage.objects.get()
+    assert f"/r/{invitation.token}" in message.body
+    assert workspace.name in message.body
+    invitation.refresh_from_db()
+    assert (invitation.delivery, message.to) == ("sent", invitation.contact.phone)
+
+
+def test_an_opt_out_after_queueing_stops_the_sms(workspace, campaign):
+    make_contacts(workspace, 1)
+    launched = campaign_launch(campaign=campaign(waves=1))
+    invitation = Invitation.objects.get(campaign=launched)
+    Contact.objects.update(sms_opted_out_at=timezone.now())  # STOP arrives
+    assert invitation_send(invitation_id=invitation.pk) is False
+    invitation.refresh_from_db()
+    assert (invitation.delivery, invitation.failure_reason) == ("failed", "opted out of SMS")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_sms_then_email_uses_email_without_a_phone(workspace, campaign):
+    make_contacts(workspace, 2)
+    Contact.objects.filter(email="p0@example.com").update(phone="")
+    launched = campaign_launch(campaign=campaign(channel="sms_then_email", waves=1))
+    channels = dict(
+        Invitation.objects.filter(campaign=launched).values_list("contact__email", "channel")
+    )
+    assert channels == {"p0@example.com": "email", "p1@example.com": "sms"}
+
+
+def test_a_wave_of_2000_goes_out_exactly_once_through_the_real_worker(
+    celery_worker, workspace, campaign
+):
+    make_contacts(workspace, 4000)
+    launched = campaign_launch(
+        campaign=campaign(), first_wave_at=timezone.now(), interval=timedelta(days=1)
+    )
+    first = Wave.objects.get(campaign=launched, number=1)
+    planned = sum(first.planned.values())
+    assert planned >= 1999  # 4,000 over 2 waves, within 1 per stratum
+    assert waves_dispatch_due() == planned  # wave 2 is not due yet
+    assert waves_dispatch_due() == 0  # a second beat finds nothing to claim
+    ids = list(first.invitations.values_list("pk", flat=True))
+    invitations_send_task.delay(ids[:500])  # a duplicated task on top
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if not Invitation.objects.filter(wave=first, delivery__in=["queued", "sending"]).exists():
+            break
+        time.sleep(0.5)
+    time.sleep(1)  # let the duplicated task finish too
+    assert Invitation.objects.filter(wave=first, delivery="sent").count() == planned
+    assert OutboxMessage.objects.filter(invitation__wave=first).count() == planned
+    assert OutboxMessage.objects.count() == planned  # nothing of wave 2, nothing twice
+    assert Wave.objects.get(pk=first.pk).status == Wave.Status.DISPATCHED
+
+
+def test_manager_launches_from_the_campaign_page_and_sees_progress(
+    workspace, campaign, manager, browser_as
+):
+    make_contacts(workspace, 9)
+    made = campaign()
+    client = browser_as(manager)
+    url = reverse("campaign-detail", kwargs={"campaign_pk": made.pk})
+    assert client.post(url).status_code == 302
+    assert Campaign.objects.get(pk=made.pk).status == "launched"
+    waves_dispatch_due()
+    for invitation in Invitation.objects.filter(campaign=made, wave__number=1):
+        invitation_send(invitation_id=invitation.pk)
+    page = client.get(url).content.decode()
+    assert "Answered" in page and "Dispatched" in page
+    outbox = client.get(reverse("outbox")).content.decode()
+    assert outbox.count("/r/") >= 4
