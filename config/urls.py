@@ -3,6 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from surveys import hooks
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
+    path("hooks/twilio/status", hooks.twilio_status, name="hook-twilio-status"),
+    path("hooks/twilio/inbound", hooks.twilio_inbound, name="hook-twilio-inbound"),
     path("", include("surveys.urls")),
     path("", include("accounts.urls")),
 ]

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Contact
+from surveys import channels
 from surveys.campaigns import campaign_plan
 from surveys.models import Campaign, Invitation, OutboxMessage, Wave
 
@@ -122,7 +122,14 @@ def message_text(invitation: Invitation) -> str:
 
 
 def invitation_send(*, invitation_id: int) -> bool:
-    """Send one queued invitation; True if this call sent it. Safe to run any number of times."""
+    """Send one queued invitation; True if this call sent it. Safe to run any number of times.
+
+    The claim (``queued → sending``) commits before a live provider is called, so a second
+    call does nothing. A busy provider puts the invitation back to ``queued`` and raises
+    ``ProviderBusy`` for the task to retry; a refusal marks it ``failed`` with the reason (and
+    an unsubscribed recipient opted out). With the outbox the message is written in the claim's
+    own transaction.
+    """
     with transaction.atomic():
         claimed = Invitation.objects.filter(
             pk=invitation_id, delivery=Invitation.Delivery.QUEUED
@@ -135,9 +142,7 @@ def invitation_send(*, invitation_id: int) -> bool:
         contact = invitation.contact
         reason = _why_not(invitation, contact)
         if reason:
-            Invitation.objects.filter(pk=invitation_id).update(
-                delivery=Invitation.Delivery.FAILED, failure_reason=reason
-            )
+            _finish(invitation_id, Invitation.Delivery.FAILED, failure_reason=reason)
             return False
         address = contact.phone if invitation.channel == "sms" else contact.email
         body = message_text(invitation)
@@ -149,15 +154,44 @@ def invitation_send(*, invitation_id: int) -> bool:
                 to=address,
                 body=body,
             )
-            provider_id = f"outbox-{invitation_id}"
+            _finish(
+                invitation_id,
+                Invitation.Delivery.SENT,
+                provider_message_id=f"outbox-{invitation_id}",
+            )
+            return True
+    try:
+        if invitation.channel == "sms":
+            provider_id = channels.send_sms(
+                to=address, body=body, sender=invitation.workspace.sms_sender
+            )
         else:
-            provider_id = _send_live(invitation, address, body)
-        Invitation.objects.filter(pk=invitation_id).update(
-            delivery=Invitation.Delivery.SENT,
-            sent_at=timezone.now(),
-            provider_message_id=provider_id,
+            provider_id = channels.send_email(
+                to=address,
+                body=body,
+                invitation_id=invitation_id,
+                subject=f"{invitation.workspace.public_name}: a quick question",
+            )
+    except channels.ProviderBusy:
+        Invitation.objects.filter(pk=invitation_id, delivery=Invitation.Delivery.SENDING).update(
+            delivery=Invitation.Delivery.QUEUED
         )
+        raise
+    except channels.ProviderRefused as refused:
+        _finish(invitation_id, Invitation.Delivery.FAILED, failure_reason=refused.reason)
+        if refused.opted_out:
+            field = "sms_opted_out_at" if invitation.channel == "sms" else "email_unsubscribed_at"
+            Contact.objects.filter(pk=contact.pk, **{field: None}).update(**{field: timezone.now()})
+        return False
+    _finish(invitation_id, Invitation.Delivery.SENT, provider_message_id=provider_id)
     return True
+
+
+def _finish(invitation_id: int, delivery: str, **fields: str) -> None:
+    extra = {"sent_at": timezone.now()} if delivery == Invitation.Delivery.SENT else {}
+    Invitation.objects.filter(pk=invitation_id, delivery=Invitation.Delivery.SENDING).update(
+        delivery=delivery, **extra, **fields
+    )
 
 
 def _why_not(invitation: Invitation, contact: Contact) -> str:
@@ -169,19 +203,6 @@ def _why_not(invitation: Invitation, contact: Contact) -> str:
     if invitation.channel == "email" and (not contact.email or contact.email_unsubscribed_at):
         return "unsubscribed from email" if contact.email_unsubscribed_at else "no email address"
     return ""
-
-
-def _send_live(invitation: Invitation, address: str, body: str) -> str:
-    if invitation.channel == "email":
-        message = EmailMessage(
-            subject=f"{invitation.workspace.public_name}: a quick question", body=body, to=[address]
-        )
-        message.metadata = {"invitation": str(invitation.pk)}  # anymail: tracking webhooks
-        message.tags = ["pulse-invitation"]
-        message.send()
-        status = getattr(message, "anymail_status", None)
-        return (status.message_id or "") if status else ""
-    raise ValidationError("SMS sending through Twilio is not built yet; use PULSE_DELIVERY=outbox.")
 
 
 def wave_progress(*, campaign: Campaign) -> list[dict[str, object]]:

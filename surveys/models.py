@@ -145,6 +145,8 @@ class Invitation(models.Model):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        UNDELIVERED = "undelivered", "Undelivered"
         FAILED = "failed", "Failed"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
@@ -159,7 +161,7 @@ class Invitation(models.Model):
     token = models.CharField(max_length=32, unique=True, default=new_token)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
     channel = models.CharField(max_length=8, blank=True)
-    delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, blank=True, default="")
     failure_reason = models.CharField(max_length=300, blank=True)
     provider_message_id = models.CharField(max_length=100, blank=True)
     is_test = models.BooleanField(default=False)

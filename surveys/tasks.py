@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from surveys.channels import ProviderBusy
 from surveys.delivery import invitation_send, waves_dispatch_due
 
 
@@ -13,4 +14,20 @@ def waves_dispatch_due_task() -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def invitations_send_task(invitation_ids: list[int]) -> None:
     for invitation_id in invitation_ids:
-        invitation_send(invitation_id=invitation_id)  # no-op unless it claims queued → sending
+        try:
+            invitation_send(invitation_id=invitation_id)  # no-op unless it claims it
+        except ProviderBusy:
+            invitation_retry_task.delay(invitation_id)  # the others in the chunk go on
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(ProviderBusy,),
+    retry_backoff=2,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def invitation_retry_task(invitation_id: int) -> None:
+    invitation_send(invitation_id=invitation_id)
