@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ from accounts.models import Contact
 from accounts.selectors import EMAIL_REACHABLE, HAS_EMAIL, HAS_PHONE, SMS_REACHABLE
 from surveys.models import Campaign, Invitation
 from surveys.planning import SampleSize, Stratum, WavePlan, plan_waves
+from surveys.timing import sms_length
 
 CUSTOMER_SEGMENTS = ("industry", "region", "plan")
 EXCLUSION_REASONS = {
@@ -134,6 +136,21 @@ def campaign_plan(campaign: Campaign) -> tuple[Audience, WavePlan]:
     return audience, plan
 
 
+def _sms_preview(campaign: Campaign) -> dict[str, Any]:
+    """The message as a contact gets it (with a full-length link), and its SMS segments."""
+    link = f"{settings.SITE_URL}/r/{'x' * 22}"
+    text = campaign.message.replace("{company}", campaign.workspace.public_name).replace(
+        "{link}", link
+    )
+    length = sms_length(text)
+    return {
+        "text": text,
+        "encoding": length.encoding,
+        "characters": length.characters,
+        "segments": length.segments,
+    }
+
+
 def plan_json(campaign: Campaign) -> dict[str, Any]:
     """The plan as the campaign page and ``GET /api/v1/campaigns/{id}/plan`` show it."""
     audience, plan = campaign_plan(campaign)
@@ -151,6 +168,7 @@ def plan_json(campaign: Campaign) -> dict[str, Any]:
         "sample": plan.sample_size,
         "wave_sizes": plan.wave_sizes(),
         "rows": plan.table(),
+        "sms": _sms_preview(campaign),
         "small_strata": [
             {"stratum": list(s), "waves": n} for s, n in sorted(plan.small_strata.items())
         ],

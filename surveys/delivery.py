@@ -24,6 +24,7 @@ from accounts.models import Contact
 from surveys import channels
 from surveys.campaigns import campaign_plan
 from surveys.models import Campaign, Invitation, OutboxMessage, Wave
+from surveys.timing import quiet_until
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,15 @@ def message_text(invitation: Invitation) -> str:
     ).replace("{link}", link)
 
 
-def invitation_send(*, invitation_id: int) -> bool:
+class Deferred(Exception):
+    """Not now: the contact's quiet hours last until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+def invitation_send(*, invitation_id: int, now: datetime | None = None) -> bool:
     """Send one queued invitation; True if this call sent it. Safe to run any number of times.
 
     The claim (``queued → sending``) commits before a live provider is called, so a second
@@ -130,6 +139,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     an unsubscribed recipient opted out). With the outbox the message is written in the claim's
     own transaction.
     """
+    _check_quiet_hours(invitation_id, now or timezone.now())
     with transaction.atomic():
         claimed = Invitation.objects.filter(
             pk=invitation_id, delivery=Invitation.Delivery.QUEUED
@@ -185,6 +195,29 @@ def invitation_send(*, invitation_id: int) -> bool:
         return False
     _finish(invitation_id, Invitation.Delivery.SENT, provider_message_id=provider_id)
     return True
+
+
+def _check_quiet_hours(invitation_id: int, now: datetime) -> None:
+    row = (
+        Invitation.objects.filter(pk=invitation_id, delivery=Invitation.Delivery.QUEUED)
+        .values(
+            "contact__time_zone",
+            "workspace__time_zone",
+            "campaign__quiet_start",
+            "campaign__quiet_end",
+        )
+        .first()
+    )
+    if row is None or row["campaign__quiet_start"] is None:
+        return
+    until = quiet_until(
+        now,
+        zone=row["contact__time_zone"] or row["workspace__time_zone"],
+        start=row["campaign__quiet_start"],
+        end=row["campaign__quiet_end"],
+    )
+    if until is not None:
+        raise Deferred(until)
 
 
 def _finish(invitation_id: int, delivery: str, **fields: str) -> None:

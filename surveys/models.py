@@ -7,6 +7,7 @@ answered. There is deliberately no grid/matrix question type: one question asks 
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -239,6 +240,10 @@ class Campaign(models.Model):
     fatigue_days = models.PositiveSmallIntegerField(default=90)
     seed = models.BigIntegerField(default=new_seed, help_text="Reproduces the random draw.")
     message = models.TextField(default="{company} would like your feedback: {link}")
+    quiet_start = models.TimeField(
+        default=datetime.time(20, 0), help_text="Quiet hours start, in the contact's time zone."
+    )
+    quiet_end = models.TimeField(default=datetime.time(9, 0))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -466,6 +466,8 @@ def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, 
             "waves",
             "fatigue_days",
             "message",
+            "quiet_start",
+            "quiet_end",
         }
     }
     return Campaign.objects.create(workspace=workspace, survey=survey, created_by=user, **fields)

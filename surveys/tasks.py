@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from surveys.channels import ProviderBusy
-from surveys.delivery import invitation_send, waves_dispatch_due
+from surveys.delivery import Deferred, invitation_send, waves_dispatch_due
 
 
 @shared_task(ignore_result=True)
@@ -18,6 +18,8 @@ def invitations_send_task(invitation_ids: list[int]) -> None:
             invitation_send(invitation_id=invitation_id)  # no-op unless it claims it
         except ProviderBusy:
             invitation_retry_task.delay(invitation_id)  # the others in the chunk go on
+        except Deferred as quiet:
+            invitation_retry_task.apply_async((invitation_id,), eta=quiet.until)
 
 
 @shared_task(
@@ -30,4 +32,7 @@ def invitations_send_task(invitation_ids: list[int]) -> None:
     max_retries=10,
 )
 def invitation_retry_task(invitation_id: int) -> None:
-    invitation_send(invitation_id=invitation_id)
+    try:
+        invitation_send(invitation_id=invitation_id)
+    except Deferred as quiet:
+        invitation_retry_task.apply_async((invitation_id,), eta=quiet.until)

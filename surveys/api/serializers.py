@@ -134,6 +134,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "waves",
             "fatigue_days",
             "message",
+            "quiet_start",
+            "quiet_end",
             "seed",
             "status",
             "created_at",
@@ -167,6 +169,13 @@ class SmallStratumSerializer(serializers.Serializer):
     waves = serializers.IntegerField(help_text="How many waves it appears in.")
 
 
+class SmsPreviewSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    encoding = serializers.ChoiceField(choices=["GSM-7", "UCS-2"])
+    characters = serializers.IntegerField()
+    segments = serializers.IntegerField(help_text="SMS parts; more than 1 costs more.")
+
+
 class PlanSerializer(serializers.Serializer):
     campaign = serializers.IntegerField()
     strata = serializers.ListField(child=serializers.CharField())
@@ -179,3 +188,4 @@ class PlanSerializer(serializers.Serializer):
     wave_sizes = serializers.ListField(child=serializers.IntegerField())
     rows = PlanRowSerializer(many=True)
     small_strata = SmallStratumSerializer(many=True)
+    sms = SmsPreviewSerializer()

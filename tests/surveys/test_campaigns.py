@@ -82,6 +82,9 @@ def test_plan_json_and_api(people, campaign, manager, api_as):
     made = campaign(sample_count=6)
     plan = plan_json(made)
     assert (plan["eligible"], plan["sample"]) == (11, 6)
+    assert plan["sms"]["encoding"] == "GSM-7"
+    assert plan["sms"]["segments"] == 1
+    assert "/r/" in plan["sms"]["text"]
     assert sum(plan["wave_sizes"]) == 6
     response = api_as(manager).get(reverse("api-campaign-plan", kwargs={"campaign_pk": made.pk}))
     assert response.status_code == 200

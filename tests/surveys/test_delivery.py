@@ -1,5 +1,6 @@
 """Launch and send: one invitation per contact, each sent exactly once, opt-outs honoured."""
 
+import datetime
 import time
 from datetime import timedelta
 
@@ -13,6 +14,9 @@ from surveys.delivery import campaign_launch, invitation_send, waves_dispatch_du
 from surveys.models import Campaign, Invitation, OutboxMessage, Wave
 from surveys.services import campaign_create
 from surveys.tasks import invitations_send_task
+
+# Tests about sending, not timing, run at any hour: quiet hours off (start == end).
+NO_QUIET_HOURS = {"quiet_start": datetime.time(0, 0), "quiet_end": datetime.time(0, 0)}
 
 
 def make_contacts(workspace, count, industries=("Retail", "Software", "Health")):
@@ -42,6 +46,7 @@ def campaign(workspace, manager, published):
             "channel": "sms",
             "strata": ["industry"],
             "waves": 2,
+            **NO_QUIET_HOURS,
             **data,
         }
         return campaign_create(workspace=workspace, user=manager.user, data=values)

@@ -11,7 +11,7 @@ from surveys.delivery import campaign_launch, invitation_send
 from surveys.models import Invitation
 from surveys.services import campaign_create
 from tests.fake_twilio import FakeTwilio
-from tests.surveys.test_delivery import make_contacts
+from tests.surveys.test_delivery import NO_QUIET_HOURS, make_contacts
 
 TOKEN = "test-auth-token"
 SITE = "https://pulse.example"
@@ -38,7 +38,13 @@ def queued(workspace, manager, published):
         campaign = campaign_create(
             workspace=workspace,
             user=manager.user,
-            data={"name": "SMS", "survey": published("nps"), "channel": "sms", "waves": 1},
+            data={
+                "name": "SMS",
+                "survey": published("nps"),
+                "channel": "sms",
+                "waves": 1,
+                **NO_QUIET_HOURS,
+            },
         )
         campaign_launch(campaign=campaign)
         return list(Invitation.objects.filter(campaign=campaign))
