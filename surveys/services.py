@@ -427,6 +427,22 @@ def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> Submi
 # --- Campaigns -----------------------------------------------------------------------------
 
 
+# What a campaign's author sets (the survey is checked on its own).
+CAMPAIGN_FIELDS = (
+    "name",
+    "channel",
+    "audience",
+    "strata",
+    "sample_count",
+    "sample_percent",
+    "waves",
+    "fatigue_days",
+    "message",
+    "quiet_start",
+    "quiet_end",
+)
+
+
 def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, Any]) -> Campaign:
     """A draft campaign; its plan is computed on demand (``surveys.campaigns.plan_json``)."""
     from surveys.campaigns import validate_campaign_fields
@@ -452,22 +468,5 @@ def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, 
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    fields = {
-        k: v
-        for k, v in data.items()
-        if k
-        in {
-            "name",
-            "channel",
-            "audience",
-            "strata",
-            "sample_count",
-            "sample_percent",
-            "waves",
-            "fatigue_days",
-            "message",
-            "quiet_start",
-            "quiet_end",
-        }
-    }
+    fields = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
     return Campaign.objects.create(workspace=workspace, survey=survey, created_by=user, **fields)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from surveys.models import Campaign, Survey
 from surveys.rules import SEVERITY
+from surveys.services import CAMPAIGN_FIELDS
 
 
 class ScaleSerializer(serializers.Serializer):
@@ -122,24 +123,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = [
-            "id",
-            "survey",
-            "name",
-            "channel",
-            "audience",
-            "strata",
-            "sample_count",
-            "sample_percent",
-            "waves",
-            "fatigue_days",
-            "message",
-            "quiet_start",
-            "quiet_end",
-            "seed",
-            "status",
-            "created_at",
-        ]
+        fields = ["id", "survey", *CAMPAIGN_FIELDS, "seed", "status", "created_at"]
         read_only_fields = ["id", "seed", "status", "created_at"]
 
     def get_fields(self) -> dict[str, serializers.Field]:
