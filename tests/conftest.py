@@ -265,3 +265,25 @@ def published(workspace, manager):
 @pytest.fixture
 def invitation(published, contact):
     return invitation_create_test(survey=published("nps"), contact=contact)
+
+
+@pytest.fixture
+def campaign(workspace, manager, published):
+    """campaign(**fields) -> a draft SMS campaign of a published NPS survey, two waves by
+    industry, quiet hours off unless given."""
+    from surveys.services import campaign_create
+    from tests.surveys.helpers import NO_QUIET_HOURS
+
+    def make(**data):
+        values = {
+            "name": "Q4",
+            "survey": published("nps"),
+            "channel": "sms",
+            "strata": ["industry"],
+            "waves": 2,
+            **NO_QUIET_HOURS,
+            **data,
+        }
+        return campaign_create(workspace=workspace, user=manager.user, data=values)
+
+    return make

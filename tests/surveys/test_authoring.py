@@ -18,6 +18,7 @@ from surveys.services import (
     survey_publish,
     survey_save_draft,
 )
+from tests.surveys.helpers import MINIMAL
 
 BAD = {
     "kind": "custom",
@@ -99,35 +100,7 @@ def test_editing_a_published_survey_makes_a_new_version_and_answers_keep_theirs(
 
 
 def test_survey_documents_round_trip(workspace, manager):
-    doc = parse_document(
-        {
-            "kind": "custom",
-            "locale": "en",
-            "title": "Onboarding",
-            "questions": [
-                {
-                    "type": "single_choice",
-                    "text": "Which plan are you on?",
-                    "randomize": True,
-                    "options": ["Starter", "Team", {"label": "Other", "anchored": True}],
-                },
-                {
-                    "type": "rating",
-                    "text": "How satisfied are you with onboarding?",
-                    "scale": {
-                        "points": 5,
-                        "labels": [
-                            "Very dissatisfied",
-                            "Dissatisfied",
-                            "Neutral",
-                            "Satisfied",
-                            "Very satisfied",
-                        ],
-                    },
-                },
-            ],
-        }
-    )
+    doc = parse_document({**MINIMAL, "title": "Onboarding"})
     survey = survey_create(workspace=workspace, user=manager.user, document=doc)
     assert survey_document(survey).to_json() == doc.to_json()
 

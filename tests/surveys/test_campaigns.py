@@ -10,7 +10,6 @@ from accounts.models import Role
 from accounts.services import contact_erase
 from surveys.campaigns import campaign_audience, plan_json
 from surveys.models import Campaign, Invitation
-from surveys.services import campaign_create
 from tests.factories import ContactFactory, CustomerFactory
 
 
@@ -29,22 +28,6 @@ def people(workspace):
     }
     contact_erase(contact=made["erased"])
     return made
-
-
-@pytest.fixture
-def campaign(workspace, manager, published):
-    def make(**data):
-        values = {
-            "name": "Q4",
-            "survey": published("nps"),
-            "channel": "sms",
-            "strata": ["industry"],
-            "waves": 3,
-            **data,
-        }
-        return campaign_create(workspace=workspace, user=manager.user, data=values)
-
-    return make
 
 
 def test_audience_excludes_each_contact_for_its_reason(people, campaign):
@@ -122,7 +105,7 @@ def test_campaign_refuses_drafts_unknown_segments_and_bad_samples(
 
 
 def test_campaign_page_shows_the_plan_table(people, campaign, manager, browser_as):
-    made = campaign()
+    made = campaign(waves=3)
     page = browser_as(manager).get(reverse("campaign-detail", kwargs={"campaign_pk": made.pk}))
     body = page.content.decode()
     assert page.status_code == 200

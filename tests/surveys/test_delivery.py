@@ -1,6 +1,5 @@
 """Launch and send: one invitation per contact, each sent exactly once, opt-outs honoured."""
 
-import datetime
 import time
 from datetime import timedelta
 
@@ -9,49 +8,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Contact, Customer
+from accounts.models import Contact
 from surveys.delivery import campaign_launch, invitation_send, waves_dispatch_due
 from surveys.models import Campaign, Invitation, OutboxMessage, Wave
-from surveys.services import campaign_create
 from surveys.tasks import invitations_send_task
-
-# Tests about sending, not timing, run at any hour: quiet hours off (start == end).
-NO_QUIET_HOURS = {"quiet_start": datetime.time(0, 0), "quiet_end": datetime.time(0, 0)}
-
-
-def make_contacts(workspace, count, industries=("Retail", "Software", "Health")):
-    customers = [
-        Customer.objects.create(workspace=workspace, name=f"Co {i}", industry=industry)
-        for i, industry in enumerate(industries)
-    ]
-    Contact.objects.bulk_create(
-        [
-            Contact(
-                workspace=workspace,
-                customer=customers[i % len(customers)],
-                email=f"p{i}@example.com",
-                phone=f"+1202555{i:04d}",
-            )
-            for i in range(count)
-        ]
-    )
-
-
-@pytest.fixture
-def campaign(workspace, manager, published):
-    def make(**data):
-        values = {
-            "name": "Q4",
-            "survey": published("nps"),
-            "channel": "sms",
-            "strata": ["industry"],
-            "waves": 2,
-            **NO_QUIET_HOURS,
-            **data,
-        }
-        return campaign_create(workspace=workspace, user=manager.user, data=values)
-
-    return make
+from tests.surveys.helpers import make_contacts
 
 
 def test_launch_stores_the_plan_and_queues_one_invitation_per_contact(workspace, campaign):

@@ -9,34 +9,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from tests.surveys.helpers import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[2]
-MINIMAL = {
-    "kind": "custom",
-    "locale": "en",
-    "questions": [
-        {
-            "type": "single_choice",
-            "text": "Which plan are you on?",
-            "randomize": True,
-            "options": ["Starter", "Team", {"label": "Other", "anchored": True}],
-        },
-        {
-            "type": "rating",
-            "text": "How satisfied are you with onboarding?",
-            "scale": {
-                "points": 5,
-                "labels": [
-                    "Very dissatisfied",
-                    "Dissatisfied",
-                    "Neutral",
-                    "Satisfied",
-                    "Very satisfied",
-                ],
-            },
-        },
-    ],
-}
 BAD = {
     "questions": [
         {

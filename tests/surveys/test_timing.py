@@ -12,7 +12,7 @@ from surveys.delivery import Deferred, campaign_launch, invitation_send
 from surveys.models import Invitation
 from surveys.services import campaign_create
 from surveys.timing import quiet_until, sms_length
-from tests.surveys.test_delivery import make_contacts
+from tests.surveys.helpers import make_contacts
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NIGHT, MORNING = dt.time(20, 0), dt.time(9, 0)

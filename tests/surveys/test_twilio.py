@@ -11,7 +11,7 @@ from surveys.delivery import campaign_launch, invitation_send
 from surveys.models import Invitation
 from surveys.services import campaign_create
 from tests.fake_twilio import FakeTwilio
-from tests.surveys.test_delivery import NO_QUIET_HOURS, make_contacts
+from tests.surveys.helpers import NO_QUIET_HOURS, make_contacts
 
 TOKEN = "test-auth-token"
 SITE = "https://pulse.example"
