@@ -9,6 +9,7 @@ from django import forms
 from accounts.models import Workspace
 from surveys.campaigns import CUSTOMER_SEGMENTS
 from surveys.models import Campaign, Survey
+from surveys.services import CAMPAIGN_FIELDS
 
 
 class CampaignForm(forms.ModelForm):
@@ -21,17 +22,8 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "survey",
-            "channel",
-            "strata",
-            "sample_count",
-            "sample_percent",
-            "waves",
-            "fatigue_days",
-            "message",
-        ]
+        # The API's fields (the audience filter is API-only for now).
+        fields = ["survey", *(f for f in CAMPAIGN_FIELDS if f != "audience")]
         labels = {
             "sample_count": "Sample (number of contacts)",
             "sample_percent": "or sample (% of the eligible)",
