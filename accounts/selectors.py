@@ -131,5 +131,17 @@ def contact_import_get(*, workspace: Workspace, pk: int) -> ContactImport:
     return ContactImport.objects.defer("content").get(workspace=workspace, pk=pk)
 
 
+def member_list(*, workspace: Workspace) -> QuerySet[Membership]:
+    return Membership.objects.filter(workspace=workspace).select_related("user")
+
+
+def member_get(*, workspace: Workspace, pk: int) -> Membership | None:
+    return member_list(workspace=workspace).filter(pk=pk).first()
+
+
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def api_token_list(*, membership: Membership) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(membership=membership)

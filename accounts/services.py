@@ -108,6 +108,12 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
     return token, key
 
 
+def api_token_revoke(*, membership: Membership, token_pk: int) -> bool:
+    """Delete one of the membership's own tokens; False when it has no such token."""
+    deleted, _ = ApiToken.objects.filter(membership=membership, pk=token_pk).delete()
+    return bool(deleted)
+
+
 def api_token_resolve(*, key: str) -> ApiToken | None:
     """The live token with this secret, with its membership, or None. Records its use."""
     token = (

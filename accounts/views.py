@@ -31,7 +31,7 @@ from accounts.forms import (
     WorkspaceSettingsForm,
 )
 from accounts.mixins import WorkspaceMixin
-from accounts.models import ApiToken, Contact, ContactImport, Customer, Membership, User
+from accounts.models import Contact, ContactImport, Customer
 from accounts.roles import Capability
 
 PAGE_SIZE = 50
@@ -398,7 +398,7 @@ class MembersView(WorkspaceMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = MemberAddForm(request.POST)
         if form.is_valid():
-            user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+            user = selectors.user_by_email(email=form.cleaned_data["email"])
             if user is None:
                 form.add_error("email", "No Pulse user has this email; ask them to sign up.")
             else:
@@ -414,7 +414,7 @@ class MembersView(WorkspaceMixin, View):
         return self._render(request, form, status=400)
 
     def _render(self, request: HttpRequest, form: Form, status: int = 200) -> HttpResponse:
-        members = Membership.objects.filter(workspace=self.workspace).select_related("user")
+        members = selectors.member_list(workspace=self.workspace)
         return render(
             request,
             "accounts/members.html",
@@ -428,7 +428,7 @@ class MemberChangeView(WorkspaceMixin, View):
     write_capability = Capability.MANAGE_MEMBERS
 
     def post(self, request: HttpRequest, membership_pk: int) -> HttpResponse:
-        member = Membership.objects.filter(workspace=self.workspace, pk=membership_pk).first()
+        member = selectors.member_get(workspace=self.workspace, pk=membership_pk)
         if member is None:
             raise Http404("No such member in this workspace.")
         try:
@@ -479,8 +479,7 @@ class ApiTokenRevokeView(WorkspaceMixin, View):
     write_capability = Capability.VIEW
 
     def post(self, request: HttpRequest, token_pk: int) -> HttpResponse:
-        deleted, _ = ApiToken.objects.filter(membership=self.membership, pk=token_pk).delete()
-        if not deleted:
+        if not services.api_token_revoke(membership=self.membership, token_pk=token_pk):
             raise Http404("No such token.")
         messages.success(request, "Token revoked.")
         return redirect("api-tokens")

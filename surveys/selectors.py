@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from accounts.models import Workspace
-from surveys.models import Invitation, Survey
+from surveys.models import Campaign, Invitation, OutboxMessage, Survey
 
 
 def survey_list(*, workspace: Workspace) -> QuerySet[Survey]:
@@ -44,3 +44,19 @@ def invitation_by_token(*, token: str) -> Invitation | None:
         .filter(token=token)
         .first()
     )
+
+
+def survey_all_versions(*, workspace: Workspace) -> QuerySet[Survey]:
+    return Survey.objects.filter(workspace=workspace).order_by("-created_at", "-id")
+
+
+def campaign_list(*, workspace: Workspace) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(workspace=workspace).select_related("survey")
+
+
+def campaign_get(*, workspace: Workspace, pk: int) -> Campaign | None:
+    return campaign_list(workspace=workspace).filter(pk=pk).first()
+
+
+def outbox_list(*, workspace: Workspace) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(workspace=workspace).select_related("invitation")

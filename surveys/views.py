@@ -24,7 +24,7 @@ from surveys.campaigns import plan_json
 from surveys.catalog import LOCALES
 from surveys.forms import TestInvitationForm, builder_rows, document_from_post
 from surveys.forms_campaign import CampaignForm
-from surveys.models import Campaign, Invitation, OutboxMessage, Question, Survey
+from surveys.models import Campaign, Invitation, Question, Survey
 from surveys.rules import LintResult, lint
 from surveys.rules.document import DocumentError, SurveyDoc, parse_document
 
@@ -469,9 +469,7 @@ class CampaignListView(WorkspaceMixin, View):
             request,
             "surveys/campaign_list.html",
             {
-                "campaigns": Campaign.objects.filter(workspace=self.workspace).select_related(
-                    "survey"
-                ),
+                "campaigns": selectors.campaign_list(workspace=self.workspace),
                 "form": form or CampaignForm(workspace=self.workspace),
             },
             status=status,
@@ -497,7 +495,7 @@ class CampaignDetailView(WorkspaceMixin, View):
     write_capability = Capability.MANAGE_CAMPAIGNS
 
     def _campaign(self, campaign_pk: int) -> Campaign:
-        campaign = Campaign.objects.filter(workspace=self.workspace, pk=campaign_pk).first()
+        campaign = selectors.campaign_get(workspace=self.workspace, pk=campaign_pk)
         if campaign is None:
             raise Http404("No such campaign in this workspace.")
         return campaign
@@ -541,7 +539,5 @@ class OutboxView(WorkspaceMixin, View):
     read_capability = Capability.MANAGE_CAMPAIGNS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        messages_ = OutboxMessage.objects.filter(workspace=self.workspace).select_related(
-            "invitation"
-        )[:200]
+        messages_ = selectors.outbox_list(workspace=self.workspace)[:200]
         return render(request, "surveys/outbox.html", {"outbox": messages_})

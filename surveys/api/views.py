@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api.views import WorkspaceViewSet, call_service
 from accounts.roles import Capability
-from surveys import services
+from surveys import selectors, services
 from surveys.api.serializers import (
     CampaignSerializer,
     LintResultSerializer,
@@ -48,7 +48,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceV
     action_capabilities = {"lint": Capability.VIEW}
 
     def get_queryset(self) -> QuerySet[Survey]:
-        return Survey.objects.filter(workspace=self.workspace).order_by("-created_at", "-id")
+        return selectors.survey_all_versions(workspace=self.workspace)
 
     @extend_schema(
         request=SurveyDocumentSerializer, responses={201: SurveySerializer, 400: _INVALID}
@@ -128,7 +128,7 @@ class CampaignViewSet(
     write_capability = Capability.MANAGE_CAMPAIGNS
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return Campaign.objects.filter(workspace=self.workspace)
+        return selectors.campaign_list(workspace=self.workspace)
 
     def perform_create(self, serializer: CampaignSerializer) -> None:
         serializer.instance = call_service(
