@@ -100,3 +100,14 @@ def test_runner_serves_the_app_and_its_worker_imports_through_the_folder_broker(
             os.killpg(runner.pid, signal.SIGKILL)
             raise
     assert runner.returncode is not None
+    # Ctrl-C stopped all of it: the web port is closed and no process of the group is left.
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            os.killpg(runner.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a process of the runner outlived Ctrl-C"
+        time.sleep(0.2)
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
