@@ -111,19 +111,13 @@ def survey_create_from_template(
     *, workspace: Workspace, user: User | None, kind: str, locale: str = "en"
 ) -> Survey:
     if kind == "custom":
-        document = SurveyDoc(
-            kind="custom",
-            locale=locale,
-            title="Untitled survey",
-            questions=[
-                QuestionDoc(
-                    type="rating",
-                    text="How satisfied or dissatisfied are you with …?",
-                    scale=ScaleDoc(
-                        points=5, labels=["Very dissatisfied", "", "", "", "Very satisfied"]
-                    ),
-                )
-            ],
+        document = parse_document(
+            {
+                "kind": "custom",
+                "locale": locale,
+                "title": "Untitled survey",
+                "questions": [blank_question("rating")],
+            }
         )
     else:
         document = parse_document(template_document(kind, locale))
@@ -228,6 +222,51 @@ def survey_archive(*, survey: Survey) -> Survey:
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.ARCHIVED)
     survey.refresh_from_db()
     return survey
+
+
+# --- Builder actions (pure: raw document in, raw document out) ---------------------------
+
+
+def document_apply_action(raw: dict[str, Any], *, action: str) -> dict[str, Any]:
+    """The builder's add/delete/move buttons on a raw document (before it is parsed):
+    ``add:<type>``, ``delete:<i>``, ``up:<i>``, ``down:<i>``. Other actions change nothing;
+    deleting the last question leaves a blank open one."""
+    questions = raw["questions"]
+    verb, _, arg = action.partition(":")
+    if verb == "add" and len(questions) < 100:
+        questions.append(blank_question(arg))
+    elif verb in {"delete", "up", "down"} and arg.isdecimal() and int(arg) < len(questions):
+        index = int(arg)
+        if verb == "delete":
+            questions.pop(index)
+            if not questions:
+                questions.append(blank_question("text"))
+        elif verb == "up" and index > 0:
+            questions[index - 1], questions[index] = questions[index], questions[index - 1]
+        elif verb == "down" and index < len(questions) - 1:
+            questions[index + 1], questions[index] = questions[index], questions[index + 1]
+    return raw
+
+
+def blank_question(qtype: str) -> dict[str, Any]:
+    """A starting question of each type, written to pass the rules once completed."""
+    texts = {
+        "nps": "How likely are you to recommend {company} to a friend or colleague?",
+        "rating": "How satisfied or dissatisfied are you with …?",
+        "single_choice": "Which … ?",
+        "multi_choice": "Which … ? (choose all that apply)",
+        "text": "What is the main reason for your answer?",
+    }
+    qtype = qtype if qtype in texts else "text"
+    question: dict[str, Any] = {"type": qtype, "text": texts[qtype], "required": qtype != "text"}
+    if qtype == "rating":
+        question["scale"] = {
+            "points": 5,
+            "labels": ["Very dissatisfied", "", "", "", "Very satisfied"],
+        }
+    if qtype in {"single_choice", "multi_choice"}:
+        question["options"] = ["Option A", "Option B", {"label": "Other", "anchored": True}]
+    return question
 
 
 # --- One-click fixes (pure: document in, document out) -------------------------------------

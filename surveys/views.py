@@ -147,7 +147,7 @@ class SurveyBuilderView(WorkspaceMixin, View):
             return redirect("survey-detail", survey_pk=survey.pk)
         raw = document_from_post(request.POST, kind=survey.kind)
         action = request.POST.get("action", "save")
-        raw = _apply_structure_action(raw, action)
+        raw = services.document_apply_action(raw, action=action)
         try:
             doc = parse_document(raw)
             if action.startswith("fix:"):
@@ -208,44 +208,6 @@ class SurveyBuilderView(WorkspaceMixin, View):
             },
             status=status,
         )
-
-
-def _apply_structure_action(raw: dict[str, Any], action: str) -> dict[str, Any]:
-    questions = raw["questions"]
-    verb, _, arg = action.partition(":")
-    if verb == "add" and len(questions) < 100:
-        questions.append(_blank_question(arg))
-    elif verb in {"delete", "up", "down"} and arg.isdecimal() and int(arg) < len(questions):
-        index = int(arg)
-        if verb == "delete":
-            questions.pop(index)
-            if not questions:
-                questions.append(_blank_question("text"))
-        elif verb == "up" and index > 0:
-            questions[index - 1], questions[index] = questions[index], questions[index - 1]
-        elif verb == "down" and index < len(questions) - 1:
-            questions[index + 1], questions[index] = questions[index], questions[index + 1]
-    return raw
-
-
-def _blank_question(qtype: str) -> dict[str, Any]:
-    texts = {
-        "nps": "How likely are you to recommend {company} to a friend or colleague?",
-        "rating": "How satisfied or dissatisfied are you with …?",
-        "single_choice": "Which … ?",
-        "multi_choice": "Which … ? (choose all that apply)",
-        "text": "What is the main reason for your answer?",
-    }
-    qtype = qtype if qtype in texts else "text"
-    question: dict[str, Any] = {"type": qtype, "text": texts[qtype], "required": qtype != "text"}
-    if qtype == "rating":
-        question["scale"] = {
-            "points": 5,
-            "labels": ["Very dissatisfied", "", "", "", "Very satisfied"],
-        }
-    if qtype in {"single_choice", "multi_choice"}:
-        question["options"] = ["Option A", "Option B", {"label": "Other", "anchored": True}]
-    return question
 
 
 def _anchor(action: str) -> str:
