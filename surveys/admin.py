@@ -6,7 +6,16 @@ from django.http import HttpRequest
 
 from accounts.admin import WorkspaceScopedAdmin
 from accounts.roles import Capability
-from surveys.models import Invitation, Option, Question, Response, Survey
+from surveys.models import (
+    Campaign,
+    Invitation,
+    Option,
+    OutboxMessage,
+    Question,
+    Response,
+    Survey,
+    Wave,
+)
 
 
 class QuestionInline(admin.StackedInline):
@@ -103,6 +112,36 @@ class ResponseAdmin(WorkspaceScopedAdmin):
         "submitted_at",
         "opened_at",
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(WorkspaceScopedAdmin):
+    write_capability = Capability.MANAGE_CAMPAIGNS
+    list_display = ["name", "survey", "channel", "waves", "status", "created_at", "workspace"]
+    list_filter = ["status", "channel"]
+    readonly_fields = ["seed", "status"]
+    raw_id_fields = ["survey"]
+
+
+@admin.register(Wave)
+class WaveAdmin(WorkspaceScopedAdmin):
+    workspace_path = "campaign__workspace"
+    write_capability = Capability.MANAGE_CAMPAIGNS
+    list_display = ["campaign", "number", "due_at", "status"]
+    readonly_fields = ["campaign", "number", "status", "planned"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # waves are made by launching a campaign
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(WorkspaceScopedAdmin):
+    write_capability = Capability.MANAGE_CAMPAIGNS
+    list_display = ["to", "channel", "created_at", "workspace"]
+    readonly_fields = ["invitation", "channel", "to", "body", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
