@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -178,7 +188,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that dies is given to another after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -187,6 +200,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "waves-dispatch-due": {"task": "surveys.tasks.waves_dispatch_due_task", "schedule": 60.0},
+    "invitations-sweep": {"task": "surveys.tasks.invitations_sweep_task", "schedule": 60.0},
+    "reminders-due": {"task": "surveys.tasks.reminders_due_task", "schedule": 300.0},
+    "programs-roll": {"task": "surveys.tasks.programs_roll_task", "schedule": 3600.0},
     "contact-imports-resume-stalled": {
         "task": "accounts.tasks.contact_import_resume_stalled_task",
         "schedule": 60.0,
@@ -198,6 +214,17 @@ CELERY_BEAT_SCHEDULE = {
 PULSE_DELIVERY = env_str("PULSE_DELIVERY", "outbox")
 if PULSE_DELIVERY not in {"outbox", "live"}:
     raise ImproperlyConfigured(f"PULSE_DELIVERY must be outbox or live, not {PULSE_DELIVERY!r}")
+# Messages per second per workspace and channel, across all workers together (0 = no limit).
+PULSE_SEND_RATE = {
+    "sms": env_float("PULSE_SMS_PER_SECOND", 10.0),
+    "email": env_float("PULSE_EMAIL_PER_SECOND", 20.0),
+}
+# A transient provider error is retried after BASE, 2·BASE, 4·BASE … seconds (with jitter).
+PULSE_RETRY_BASE_SECONDS = env_float("PULSE_RETRY_BASE_SECONDS", 2.0)
+# An invitation left "sending" this long (its worker died) is reconciled with the provider.
+PULSE_SEND_LEASE_SECONDS = env_int("PULSE_SEND_LEASE_SECONDS", 600)
+# A queued invitation whose send task has not run this long after it was due is queued again.
+PULSE_SWEEP_GRACE_SECONDS = env_int("PULSE_SWEEP_GRACE_SECONDS", 900)
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")

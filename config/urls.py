@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("hooks/twilio/status", hooks.twilio_status, name="hook-twilio-status"),
     path("hooks/twilio/inbound", hooks.twilio_inbound, name="hook-twilio-inbound"),
+    # The ESP's tracking webhook, e.g. /hooks/anymail/postmark/tracking/ (anymail checks the
+    # basic-auth secret in ANYMAIL_WEBHOOK_SECRET).
+    path("hooks/anymail/", include("anymail.urls")),
     path("", include("surveys.urls")),
     path("", include("accounts.urls")),
 ]

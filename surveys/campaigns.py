@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Contact
@@ -83,26 +83,44 @@ def campaign_audience(campaign: Campaign) -> Audience:
         if values:
             contacts = contacts.filter(**{f"{segment_lookup(name)}__in": values})
     has_address, opted_out = _reachable(campaign.channel)
-    since = timezone.now() - timedelta(days=campaign.fatigue_days)
-    recent = Invitation.objects.filter(
-        workspace=campaign.workspace, contact=OuterRef("pk"), created_at__gte=since
-    ).exclude(is_test=True)
+    now = timezone.now()
+    # The fatigue window may differ by one segment's value (e.g. 30 days for one plan, 120 for
+    # another): fetch each contact's last invitation and that value, and compare per contact.
+    last = (
+        Invitation.objects.filter(
+            workspace=campaign.workspace, contact=OuterRef("pk"), is_test=False
+        )
+        .order_by()
+        .values("contact")
+        .annotate(last=Max("created_at"))
+        .values("last")
+    )
+    fatigue_path = segment_lookup(campaign.fatigue_segment) if campaign.fatigue_segment else "pk"
+    windows = {
+        value: timedelta(days=days) for value, days in (campaign.fatigue_overrides or {}).items()
+    }
+    default_window = timedelta(days=campaign.fatigue_days)
     lookups = [segment_lookup(name) for name in campaign.strata]
     rows = (
         contacts.annotate(
             _erased=Q(erased_at__isnull=False),
             _address=has_address,
             _opted_out=opted_out,
-            _recent=Exists(recent),
+            _last=Subquery(last[:1]),
         )
-        .values_list("pk", "_erased", "_address", "_opted_out", "_recent", *lookups)
+        .values_list("pk", "_erased", "_address", "_opted_out", "_last", fatigue_path, *lookups)
         .order_by("pk")
     )
     # Ordered by id, so the seeded draw does not change when a contact is renamed.
     audience = Audience()
     grouped: defaultdict[Stratum, list[int]] = defaultdict(list)
-    for pk, erased, address, opted, recent_invite, *segment in rows.iterator(chunk_size=10_000):
+    for pk, erased, address, opted, last_invited, group, *segment in rows.iterator(
+        chunk_size=10_000
+    ):
         audience.matched += 1
+        recent_invite = last_invited is not None and now - last_invited < windows.get(
+            str(group), default_window
+        )
         if erased:
             audience.excluded["erased"] += 1
         elif opted:

@@ -8,6 +8,7 @@ invalid number, unsubscribed recipient, hard bounce).
 
 from __future__ import annotations
 
+import smtplib
 from functools import cache
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
@@ -67,6 +68,23 @@ def send_sms(*, to: str, body: str, sender: str = "") -> str:
     return message.sid
 
 
+def find_sms(*, to: str, containing: str) -> str:
+    """The SID of a recent message to ``to`` whose body contains ``containing``, or "".
+
+    Used after a worker died mid-send: the link in an invitation is unique, so finding it in
+    the provider's log proves the message went out.
+    """
+    try:
+        for message in twilio_client().messages.list(to=to, limit=50):
+            if containing in (message.body or ""):
+                return message.sid
+    except TwilioRestException as error:
+        raise ProviderBusy(f"Twilio {error.status} while looking up messages") from error
+    except TwilioException as error:
+        raise ProviderBusy(str(error)[:300]) from error
+    return ""
+
+
 def send_email(*, to: str, subject: str, body: str, invitation_id: int) -> str:
     message = EmailMessage(subject=subject, body=body, to=[to])
     message.metadata = {"invitation": str(invitation_id)}  # anymail tracking webhooks
@@ -77,6 +95,11 @@ def send_email(*, to: str, subject: str, body: str, invitation_id: int) -> str:
         raise ProviderRefused(
             "the email address was refused (bounced or unsubscribed)", opted_out=True
         ) from error
+    except smtplib.SMTPRecipientsRefused as error:  # plain SMTP: the server said 5xx to RCPT
+        refusals = "; ".join(
+            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
+        )
+        raise ProviderRefused(f"the mail server refused the address: {refusals}"[:300]) from error
     except (OSError, AnymailAPIError) as error:  # server away, throttled, 5xx
         raise ProviderBusy(str(error)[:300]) from error
     status = getattr(message, "anymail_status", None)

@@ -144,6 +144,7 @@ class Invitation(models.Model):
     class Delivery(models.TextChoices):
         NONE = "", "Not sent (test link)"
         QUEUED = "queued", "Queued"
+        DEFERRED = "deferred", "Waiting for the send window"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         DELIVERED = "delivered", "Delivered"
@@ -167,7 +168,17 @@ class Invitation(models.Model):
     provider_message_id = models.CharField(max_length=100, blank=True)
     is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took it to send (queued → sending)."
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a queued invitation is next due to be tried."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    awaiting_sms_comment = models.BooleanField(
+        default=False, help_text="Scored by SMS reply; the next free-text reply is the comment."
+    )
     opened_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -199,6 +210,9 @@ class Response(models.Model):
     option_order = models.JSONField(default=dict, help_text="Question id → option ids shown.")
     submitted_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        max_length=8, choices=[("web", "Answer page"), ("sms", "SMS reply")], default="web"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -244,12 +258,58 @@ class Campaign(models.Model):
         default=datetime.time(20, 0), help_text="Quiet hours start, in the contact's time zone."
     )
     quiet_end = models.TimeField(default=datetime.time(9, 0))
+    send_days = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Weekdays sending is allowed, 0 = Monday … 6 = Sunday; empty = every day.",
+    )
+    send_start = models.TimeField(
+        null=True, blank=True, help_text="Send window start, contact-local (empty: any time)."
+    )
+    send_end = models.TimeField(null=True, blank=True)
+    wave_interval_hours = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 90)]
+    )
+    fatigue_segment = models.CharField(
+        max_length=100, blank=True, help_text="Segment whose values have their own window."
+    )
+    fatigue_overrides = models.JSONField(
+        default=dict, blank=True, help_text='Days per segment value, e.g. {"Enterprise": 120}.'
+    )
+    reminders = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Up to 3 reminders to non-responders: [{"after_days": 3, "message": "…{link}"}].',
+    )
+    repeat_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Repeat as a program every N months (3 = quarterly); empty = once.",
+    )
+    program = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="periods",
+        help_text="The recurring program this campaign is a later period of.",
+    )
+    period = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    launched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "period"],
+                condition=Q(program__isnull=False),
+                name="one_campaign_per_program_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -282,13 +342,15 @@ class Wave(models.Model):
 class OutboxMessage(models.Model):
     """The embedded channel: messages kept in the app instead of sent, links clickable.
 
-    One message per invitation, by constraint: the outbox is where exactly-once is visible.
+    One message per invitation and sequence (0 = the invitation, 1–3 = reminders), by
+    constraint: the outbox is where exactly-once is visible.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="outbox")
-    invitation = models.OneToOneField(
-        Invitation, on_delete=models.CASCADE, related_name="outbox_message"
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="outbox_messages"
     )
+    sequence = models.PositiveSmallIntegerField(default=0, help_text="0 = invitation, 1–3 reminder")
     channel = models.CharField(max_length=8)
     to = models.CharField(max_length=254)
     body = models.TextField()
@@ -296,6 +358,38 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "sequence"], name="one_outbox_message")
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}"
+
+
+class InboundSms(models.Model):
+    """Every SMS a contact sent us, once per Twilio MessageSid (a retried webhook is a no-op)."""
+
+    class Meaning(models.TextChoices):
+        STOP = "stop", "Opt-out"
+        START = "start", "Opt-in"
+        HELP = "help", "Help"
+        SCORE = "score", "Score"
+        COMMENT = "comment", "Comment"
+        OTHER = "other", "Other"
+
+    sid = models.CharField(max_length=64, unique=True)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="inbound_sms"
+    )
+    from_number = models.CharField(max_length=32)
+    to_number = models.CharField(max_length=32, blank=True)
+    body = models.TextField(blank=True)
+    meaning = models.CharField(max_length=8, choices=Meaning.choices)
+    reply = models.TextField(blank=True, help_text="What Pulse answered.")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_number}: {self.body[:40]}"

@@ -463,7 +463,111 @@ def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> Submi
     return SubmitResult(response, created=True)
 
 
+def response_submit_sms_score(*, invitation: Invitation, score: int) -> SubmitResult:
+    """Record an NPS score texted back as the invitation's response (source "sms") and wait
+    for the comment. The survey's other questions stay unanswered. Like ``response_submit``,
+    a second score for the same invitation changes nothing.
+    """
+    primary = invitation.survey.questions.filter(primary=True, type=Question.Type.NPS).first()
+    if primary is None or not 0 <= score <= 10:
+        raise ValidationError("This invitation's survey has no 0–10 question to answer by SMS.")
+    if invitation.survey.status != Survey.Status.PUBLISHED:
+        raise ValidationError("This survey has closed.")
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                workspace=invitation.workspace,
+                invitation=invitation,
+                survey=invitation.survey,
+                contact=invitation.contact,
+                score=score,
+                answers={str(primary.pk): score},
+                opened_at=invitation.opened_at,
+                source="sms",
+            )
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=Invitation.Status.ANSWERED,
+                answered_at=timezone.now(),
+                awaiting_sms_comment=True,
+            )
+    except IntegrityError:
+        return SubmitResult(Response.objects.get(invitation=invitation), created=False)
+    return SubmitResult(response, created=True)
+
+
+def response_add_sms_comment(*, invitation: Invitation, text: str) -> bool:
+    """Store the reply that follows an SMS score as the response's comment (and the answer to
+    the survey's first open question). Only once: True if this call stored it."""
+    with transaction.atomic():
+        if not Invitation.objects.filter(pk=invitation.pk, awaiting_sms_comment=True).update(
+            awaiting_sms_comment=False
+        ):
+            return False
+        response = Response.objects.select_for_update().get(invitation=invitation)
+        comment = text.strip()[:2000]
+        response.comment = comment
+        question = invitation.survey.questions.filter(type=Question.Type.TEXT).first()
+        if question is not None:
+            response.answers = {**response.answers, str(question.pk): comment}
+        response.save(update_fields=["comment", "answers"])
+    return True
+
+
 # --- Campaigns -----------------------------------------------------------------------------
+
+
+def _schedule_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors of a campaign's send window, reminders and fatigue windows."""
+    from surveys.campaigns import segment_lookup
+
+    errors: dict[str, list[str]] = {}
+    days = data.get("send_days") or []
+    if not isinstance(days, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
+    ):
+        errors["send_days"] = ["Weekdays as numbers from 0 (Monday) to 6 (Sunday)."]
+    start, end = data.get("send_start"), data.get("send_end")
+    if (start is None) != (end is None):
+        errors["send_end"] = ["Give both ends of the send window, or neither."]
+    elif start is not None and start == end:
+        errors["send_end"] = ["The send window must not start and end at the same time."]
+    reminders = data.get("reminders") or []
+    problems = []
+    if not isinstance(reminders, list) or len(reminders) > MAX_REMINDERS:
+        problems.append(f"At most {MAX_REMINDERS} reminders, as a list.")
+    else:
+        previous = 0
+        for number, reminder in enumerate(reminders, start=1):
+            if not isinstance(reminder, dict) or set(reminder) != {"after_days", "message"}:
+                problems.append(f"Reminder {number}: give after_days and message.")
+                continue
+            after, message = reminder["after_days"], reminder["message"]
+            if not isinstance(after, int) or isinstance(after, bool) or not 1 <= after <= 60:
+                problems.append(f"Reminder {number}: after_days from 1 to 60.")
+            elif after <= previous:
+                problems.append(f"Reminder {number}: must come after the one before it.")
+            else:
+                previous = after
+            if not isinstance(message, str) or "{link}" not in message or len(message) > 1000:
+                problems.append(
+                    f"Reminder {number}: a message of up to 1,000 characters with {{link}}."
+                )
+    if problems:
+        errors["reminders"] = problems
+    segment, overrides = data.get("fatigue_segment") or "", data.get("fatigue_overrides") or {}
+    if not isinstance(overrides, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3650
+        for k, v in overrides.items()
+    ):
+        errors["fatigue_overrides"] = ['Days per segment value, e.g. {"Enterprise": 120}.']
+    elif overrides and not segment:
+        errors["fatigue_segment"] = ["Name the segment whose values have their own window."]
+    if segment:
+        try:
+            segment_lookup(segment)
+        except ValidationError as error:
+            errors["fatigue_segment"] = [m.replace("strata", "segment") for m in error.messages]
+    return errors
 
 
 # What a campaign's author sets (the survey is checked on its own).
@@ -479,7 +583,16 @@ CAMPAIGN_FIELDS = (
     "message",
     "quiet_start",
     "quiet_end",
+    "send_days",
+    "send_start",
+    "send_end",
+    "wave_interval_hours",
+    "fatigue_segment",
+    "fatigue_overrides",
+    "reminders",
+    "repeat_months",
 )
+MAX_REMINDERS = 3
 
 
 def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, Any]) -> Campaign:
@@ -505,6 +618,7 @@ def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, 
         validate_campaign_fields(audience=data.get("audience", {}), strata=data.get("strata", []))
     except ValidationError as error:
         errors.update(error.message_dict)
+    errors.update(_schedule_errors(data))
     if errors:
         raise ValidationError(errors)
     fields = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}

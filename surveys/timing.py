@@ -31,6 +31,42 @@ def quiet_until(now: datetime, *, zone: str, start: time, end: time) -> datetime
     return datetime.combine(day, end, tzinfo=ZoneInfo(zone))
 
 
+def send_not_before(
+    now: datetime,
+    *,
+    zone: str,
+    quiet: tuple[time, time] | None = None,
+    days: frozenset[int] = frozenset(),
+    window: tuple[time, time] | None = None,
+) -> datetime | None:
+    """The first moment from ``now`` that is outside quiet hours, on an allowed weekday
+    (0 = Monday) and inside the daily send window, all in ``zone``; None when ``now`` is fine.
+
+    With no allowed moment at all (e.g. a window entirely inside quiet hours) it gives up after
+    two weeks of search and returns that time, so a message is late rather than lost.
+    """
+    tz = ZoneInfo(zone)
+    start = moment = now.astimezone(tz)
+    for _ in range(64):
+        moved = moment
+        if quiet is not None:
+            moment = quiet_until(moment, zone=zone, start=quiet[0], end=quiet[1]) or moment
+        if days and moment.weekday() not in days:
+            moment = datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=tz)
+        elif window is not None and window[0] != window[1]:
+            opens, closes = window
+            clock = moment.timetz().replace(tzinfo=None)
+            if opens < closes and clock >= closes:
+                moment = datetime.combine(moment.date() + timedelta(days=1), opens, tzinfo=tz)
+            elif (opens < closes and clock < opens) or (closes <= clock < opens):
+                moment = datetime.combine(moment.date(), opens, tzinfo=tz)
+        if moment == moved:
+            break
+        if moment - start > timedelta(days=14):
+            break
+    return None if moment == start else moment
+
+
 @dataclass(frozen=True)
 class SmsLength:
     encoding: str  # "GSM-7" or "UCS-2"

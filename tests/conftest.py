@@ -5,6 +5,7 @@ Outside CI an unreachable service skips the test with the reason; with CI=true i
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -139,32 +140,37 @@ def redis_url():
     return url
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
-    """A real `celery worker` process on the test database and a test Redis database."""
-    with django_db_blocker.unblock():
-        vendor = connection.vendor
-        db = connection.settings_dict
-    if vendor != "postgresql":
-        service_unavailable("the Celery worker tests need PostgreSQL (set DATABASE_URL)")
-    redis.Redis.from_url(redis_url).flushdb()
-    database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+def worker_database_url() -> str:
+    """The test database as a URL, for worker processes to use."""
+    db = connection.settings_dict
+    url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
         USER=db["USER"] or "postgres",
         HOST=db["HOST"] or "127.0.0.1",
         PORT=db["PORT"] or 5432,
         NAME=db["NAME"],
     )
     if db.get("PASSWORD"):
-        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
-    env = {
+        url = url.replace("@", f":{db['PASSWORD']}@", 1)
+    return url
+
+
+def start_worker(*, broker_url: str, env: dict[str, str] | None = None, concurrency: int = 4):
+    """Start a real `celery worker` process on the test database and ``broker_url``; returns
+    it once it answers a ping (the caller stops it with ``stop_worker``)."""
+    if connection.vendor != "postgresql":
+        service_unavailable("the Celery worker tests need PostgreSQL (set DATABASE_URL)")
+    name = f"pulse-test-{uuid.uuid4().hex[:6]}"
+    full_env = {
         **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": redis_url,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "REDIS_URL": broker_url,
         "DB_CONN_MAX_AGE": "0",
         "PULSE_VAR_DIR": str(ROOT / "var" / f"test-{uuid.uuid4().hex[:8]}"),
+        **(env or {}),
     }
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(ROOT / "var" / f"{name}.log", "w")  # noqa: SIM115 - closed by stop_worker
     process = subprocess.Popen(
         [
             sys.executable,
@@ -174,45 +180,67 @@ def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
             "config",
             "worker",
             "--pool=threads",
-            "--concurrency=4",
+            f"--concurrency={concurrency}",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-            f"--hostname=pulse-test-{uuid.uuid4().hex[:6]}@%h",
+            f"--hostname={name}@%h",
         ],
         cwd=ROOT,
-        env=env,
+        env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    use_broker(redis_url)
+    process.log = log
+    use_broker(broker_url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            stop_worker(process)
+            pytest.fail(f"the Celery worker exited at start; see var/{name}.log")
+        replies = celery_app.control.ping(
+            destination=[f"{name}@{socket.gethostname()}"], timeout=0.5
+        )
+        if replies:
+            return process
+    stop_worker(process)
+    pytest.fail("the Celery worker did not answer a ping within 30 s")
+
+
+def stop_worker(process: subprocess.Popen, *, kill: bool = False) -> None:
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the Celery worker exited at start; see var/test-worker.log")
-            replies = celery_app.control.ping(timeout=0.5)
-            if replies:
-                break
-        else:
-            pytest.fail("the Celery worker did not answer a ping within 30 s")
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, redis_url):
+    """A real `celery worker` process on the test database and a test Redis database."""
+    redis.Redis.from_url(redis_url).flushdb()
+    with django_db_blocker.unblock():
+        process = start_worker(broker_url=redis_url)
+    try:
         yield process
     finally:
         use_broker("memory://")
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop_worker(process)
         with django_db_blocker.unblock():
-            _wait_for_other_sessions_to_end()
+            wait_for_other_sessions_to_end()
 
 
-def _wait_for_other_sessions_to_end(timeout: float = 10) -> None:
+def wait_for_other_sessions_to_end(timeout: float = 10) -> None:
     """PostgreSQL ends a backend shortly after its client exits; the test database can only
     be dropped once the worker's sessions are gone."""
+    if connection.vendor != "postgresql":
+        return
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
@@ -230,13 +258,13 @@ def celery_worker(celery_worker_process, transactional_db):
     """Use in tests whose tasks a real worker runs: data is committed so it can see it."""
     use_broker(_test_redis_url())
     yield celery_worker_process
-    _wait_until_idle()  # the database is flushed next; a busy worker would deadlock with it
-    use_broker("memory://")
+    wait_until_idle(_test_redis_url())  # the database is flushed next; a busy worker would
+    use_broker("memory://")  # deadlock with the flush
 
 
-def _wait_until_idle(timeout: float = 60) -> None:
+def wait_until_idle(broker_url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    broker = redis.Redis.from_url(_test_redis_url())
+    broker = redis.Redis.from_url(broker_url)
     while time.monotonic() < deadline:
         inspect = celery_app.control.inspect(timeout=1)
         busy = [t for tasks in (inspect.active() or {}).values() for t in tasks]
