@@ -271,7 +271,11 @@ def _check_timing(invitations: QuerySet[Invitation], now: datetime) -> None:
 
 
 def _finish(invitation_id: int, delivery: str, **fields: str) -> None:
-    extra = {"sent_at": timezone.now()} if delivery == Invitation.Delivery.SENT else {}
+    extra = (
+        {"sent_at": timezone.now(), "next_attempt_at": None}
+        if delivery == Invitation.Delivery.SENT
+        else {}
+    )
     Invitation.objects.filter(pk=invitation_id, delivery=Invitation.Delivery.SENDING).update(
         delivery=delivery, **extra, **fields
     )
@@ -357,7 +361,10 @@ def _reconcile(invitation: Invitation, now: datetime) -> str:
             return ""  # ask again at the next sweep
     if sid:
         Invitation.objects.filter(**where).update(
-            delivery=Invitation.Delivery.SENT, provider_message_id=sid, sent_at=now
+            delivery=Invitation.Delivery.SENT,
+            provider_message_id=sid,
+            sent_at=now,
+            next_attempt_at=None,
         )
         return "found_sent"
     Invitation.objects.filter(**where).update(
@@ -416,7 +423,12 @@ def reminder_send(*, invitation_id: int, number: int, now: datetime | None = Non
     (``Deferred``: ``reminder_defer`` parks it for ``reminders_due`` to pick up again).
     """
     now = now or timezone.now()
-    pending = Invitation.objects.filter(pk=invitation_id, reminders_sent=number - 1)
+    pending = Invitation.objects.filter(
+        pk=invitation_id,
+        reminders_sent=number - 1,
+        campaign__isnull=False,
+        delivery__in=[Invitation.Delivery.SENT, Invitation.Delivery.DELIVERED],
+    )
     _check_timing(pending, now)
     with transaction.atomic():
         if not pending.exclude(status=Invitation.Status.ANSWERED).update(reminders_sent=number):
