@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python bench/import_contacts.py
 	$(BIN)/python bench/lint_accuracy.py
 	$(BIN)/python bench/plan_waves.py
+	$(BIN)/python bench/dispatch.py
 
 # Re-resolve the lock file from pyproject.toml (needs network access to PyPI).
 lock:

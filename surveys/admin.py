@@ -8,6 +8,7 @@ from accounts.admin import WorkspaceScopedAdmin
 from accounts.roles import Capability
 from surveys.models import (
     Campaign,
+    InboundSms,
     Invitation,
     Option,
     OutboxMessage,
@@ -141,7 +142,29 @@ class WaveAdmin(WorkspaceScopedAdmin):
 class OutboxMessageAdmin(WorkspaceScopedAdmin):
     write_capability = Capability.MANAGE_CAMPAIGNS
     list_display = ["to", "channel", "created_at", "workspace"]
-    readonly_fields = ["invitation", "channel", "to", "body", "created_at"]
+    readonly_fields = ["invitation", "sequence", "channel", "to", "body", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(InboundSms)
+class InboundSmsAdmin(WorkspaceScopedAdmin):
+    """Texts contacts sent (opt-outs, scores, comments), read-only: the audit trail."""
+
+    write_capability = Capability.MANAGE_CAMPAIGNS
+    list_display = ["from_number", "meaning", "body", "received_at", "workspace"]
+    list_filter = ["meaning"]
+    readonly_fields = [
+        "sid",
+        "workspace",
+        "from_number",
+        "to_number",
+        "body",
+        "meaning",
+        "reply",
+        "received_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

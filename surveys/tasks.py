@@ -8,6 +8,7 @@ row first, so a duplicated or redelivered task sends nothing twice.
 import random
 from datetime import timedelta
 
+import redis
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -91,5 +92,8 @@ def programs_roll_task() -> None:
 
 
 @shared_task(ignore_result=True)
-def noop_task() -> None:
-    """Does nothing: the baseline of ``bench/dispatch.py`` (bare broker and worker cost)."""
+def noop_task(counter: str = "") -> None:
+    """Nothing but (optionally) counting itself in Redis: the baseline of
+    ``bench/dispatch.py``, i.e. what the broker and worker cost per task on their own."""
+    if counter:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter)

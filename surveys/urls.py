@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "campaigns/<int:campaign_pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"
     ),
+    path(
+        "campaigns/<int:campaign_pk>/progress/",
+        views.CampaignProgressView.as_view(),
+        name="campaign-progress",
+    ),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("r/<str:token>", views.answer, name="answer"),
 ]

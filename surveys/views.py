@@ -440,13 +440,14 @@ class CampaignListView(WorkspaceMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CampaignForm(request.POST, workspace=self.workspace)
         if form.is_valid():
-            data = {**form.cleaned_data, "audience": {}}
             try:
                 campaign = services.campaign_create(
-                    workspace=self.workspace, user=request.user, data=data
+                    workspace=self.workspace, user=request.user, data=form.campaign_data()
                 )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
+                    if field == "reminders":
+                        field = "reminder_1_days"
                     form.add_error(field if field in form.fields else None, problems)
             else:
                 return redirect("campaign-detail", campaign_pk=campaign.pk)
@@ -479,7 +480,7 @@ class CampaignDetailView(WorkspaceMixin, View):
             return render(
                 request,
                 "surveys/campaign_progress.html",
-                {"campaign": campaign, "waves": delivery.wave_progress(campaign=campaign)},
+                {"campaign": campaign, **_progress(campaign)},
             )
         plan = plan_json(campaign)
         for row in plan["rows"]:
@@ -493,6 +494,30 @@ class CampaignDetailView(WorkspaceMixin, View):
             "surveys/campaign_detail.html",
             {"campaign": campaign, "plan": plan, "wave_numbers": range(1, campaign.waves + 1)},
         )
+
+
+def _progress(campaign: Campaign) -> dict[str, Any]:
+    waves = delivery.wave_progress(campaign=campaign)
+    return {
+        "waves": waves,
+        "channels": delivery.channel_response_rates(campaign=campaign),
+        "sending": any(w["queued"] or w["status"] != "Dispatched" for w in waves),
+    }
+
+
+class CampaignProgressView(WorkspaceMixin, View):
+    """The launched campaign's counts as JSON, polled by the campaign page while it sends."""
+
+    read_capability = Capability.MANAGE_CAMPAIGNS
+
+    def get(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+        campaign = selectors.campaign_get(workspace=self.workspace, pk=campaign_pk)
+        if campaign is None:
+            raise Http404("No such campaign in this workspace.")
+        progress = _progress(campaign)
+        for wave in progress["waves"]:
+            wave["due_at"] = wave["due_at"].isoformat()
+        return JsonResponse(progress)
 
 
 class OutboxView(WorkspaceMixin, View):

@@ -114,3 +114,69 @@ def test_manager_launches_from_the_campaign_page_and_sees_progress(
     assert "Answered" in page and "Dispatched" in page
     outbox = client.get(reverse("outbox")).content.decode()
     assert outbox.count("/r/") >= 4
+
+
+def test_the_browser_form_takes_reminders_send_window_and_program(
+    workspace, manager, browser_as, published
+):
+    survey = published("nps")
+    form = {
+        "name": "Quarterly NPS",
+        "survey": survey.pk,
+        "channel": "sms",
+        "strata": ["industry"],
+        "waves": 3,
+        "wave_interval_hours": 48,
+        "fatigue_days": 90,
+        "fatigue_segment": "plan",
+        "fatigue_overrides": '{"Enterprise": 120}',
+        "message": "{company} asks: {link}",
+        "quiet_start": "20:00",
+        "quiet_end": "09:00",
+        "send_days": ["0", "1", "2", "3", "4"],
+        "send_start": "09:00",
+        "send_end": "17:00",
+        "repeat_months": 3,
+        "reminder_1_days": 3,
+        "reminder_1_message": "Reminder: {link}",
+        "reminder_2_days": "",
+    }
+    client = browser_as(manager)
+    response = client.post(reverse("campaign-list"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Campaign.objects.get(name="Quarterly NPS")
+    assert made.reminders == [{"after_days": 3, "message": "Reminder: {link}"}]
+    assert (made.send_days, made.repeat_months, made.wave_interval_hours) == (
+        [0, 1, 2, 3, 4],
+        3,
+        48,
+    )
+    assert made.fatigue_overrides == {"Enterprise": 120}
+    bad = client.post(reverse("campaign-list"), {**form, "name": "Bad", "reminder_1_message": "x"})
+    assert bad.status_code == 400
+    assert "{link}" in bad.content.decode()
+    assert not Campaign.objects.filter(name="Bad").exists()
+
+
+def test_progress_counts_delivery_and_response_rate_per_channel(
+    workspace, campaign, manager, browser_as
+):
+    make_contacts(workspace, 4)
+    Contact.objects.filter(email="p0@example.com").update(phone="")
+    launched = campaign_launch(campaign=campaign(channel="sms_then_email", waves=1))
+    waves_dispatch_due()
+    for invitation in Invitation.objects.filter(campaign=launched):
+        invitation_send(invitation_id=invitation.pk)
+    sms = Invitation.objects.filter(campaign=launched, channel="sms")
+    Invitation.objects.filter(pk=sms[0].pk).update(delivery="delivered", status="answered")
+    Invitation.objects.filter(pk=sms[1].pk).update(delivery="undelivered")
+    url = reverse("campaign-progress", kwargs={"campaign_pk": launched.pk})
+    data = browser_as(manager).get(url).json()
+    [wave] = data["waves"]
+    assert (wave["planned"], wave["sent"], wave["delivered"], wave["failed"]) == (4, 4, 1, 1)
+    assert wave["answered"] == 1
+    rates = {c["channel"]: c for c in data["channels"]}
+    assert rates["sms"]["rate"] == round(100 / 3, 1)
+    assert (rates["email"]["sent"], rates["email"]["rate"]) == (1, 0.0)
+    page = browser_as(manager).get(reverse("campaign-detail", kwargs={"campaign_pk": launched.pk}))
+    assert "Response rate by channel" in page.content.decode()
