@@ -7,6 +7,7 @@ import zoneinfo
 import phonenumbers
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -80,6 +81,14 @@ class Workspace(models.Model):
     sender_email = models.EmailField(blank=True)
     sms_sender = models.CharField(
         max_length=32, blank=True, help_text="Twilio number or alphanumeric sender id."
+    )
+    case_sla_days = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(30)],
+        help_text="Business days to follow up an unhappy answer.",
+    )
+    slack_webhook_url = models.URLField(
+        blank=True, help_text="Slack incoming webhook: new cases are posted there too."
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class MetricsConfig(AppConfig):
     name = "metrics"
+    verbose_name = "Metrics and follow-up"

@@ -213,6 +213,9 @@ class Response(models.Model):
     source = models.CharField(
         max_length=8, choices=[("web", "Answer page"), ("sms", "SMS reply")], default="web"
     )
+    quality_flags = models.JSONField(
+        default=list, blank=True, help_text="Why this response may be unreliable (speeding, …)."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

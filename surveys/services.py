@@ -458,9 +458,17 @@ def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> Submi
             Invitation.objects.filter(pk=invitation.pk).update(
                 status=Invitation.Status.ANSWERED, answered_at=timezone.now()
             )
+            _recorded(response)
     except IntegrityError:  # the other request won the race
         return SubmitResult(Response.objects.get(invitation=invitation), created=False)
     return SubmitResult(response, created=True)
+
+
+def _recorded(response: Response) -> None:
+    """Quality flags and the follow-up case of a response (the metrics app owns both)."""
+    from metrics.services import response_recorded
+
+    response_recorded(response=response)
 
 
 def response_submit_sms_score(*, invitation: Invitation, score: int) -> SubmitResult:
@@ -490,6 +498,7 @@ def response_submit_sms_score(*, invitation: Invitation, score: int) -> SubmitRe
                 answered_at=timezone.now(),
                 awaiting_sms_comment=True,
             )
+            _recorded(response)
     except IntegrityError:
         return SubmitResult(Response.objects.get(invitation=invitation), created=False)
     return SubmitResult(response, created=True)
@@ -510,6 +519,7 @@ def response_add_sms_comment(*, invitation: Invitation, text: str) -> bool:
         if question is not None:
             response.answers = {**response.answers, str(question.pk): comment}
         response.save(update_fields=["comment", "answers"])
+        _recorded(response)  # the comment may change the quality flags; the case stays one
     return True
 
 

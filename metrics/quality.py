@@ -1,0 +1,102 @@
+"""Signs that a response may be unreliable. Heuristics, shown as flags, never deletions."""
+
+from __future__ import annotations
+
+import re
+from statistics import mean, median, pstdev
+
+from django.db.models import Q
+
+from surveys.models import Response
+
+MIN_RESPONSES_FOR_SPEED = 100
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+EMPTY_BY_DESIGN = {
+    "",
+    ".",
+    "-",
+    "--",
+    "x",
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "nope",
+    "no comment",
+    "no comments",
+    "nil",
+    "idk",
+    "?",
+}
+REPEATED = re.compile(r"(.)\1{4,}")  # the same character five times or more
+
+
+def comment_is_gibberish(comment: str) -> bool:
+    """Keyboard mashing ("asdfgh", "jkjkjkjk"), repeated characters ("aaaaaa") or a comment
+    that says nothing ("n/a", "-"). Only judged for text in the Latin alphabet."""
+    text = comment.strip().lower()
+    if not text or text in EMPTY_BY_DESIGN:
+        return bool(comment)  # an empty comment is just no comment
+    if REPEATED.search(text):
+        return True
+    letters = re.sub(r"[^a-z]", "", text)
+    if len(letters) < 5 or len(letters) < len(text.replace(" ", "")) * 0.6:
+        return False  # too short to judge, or not mostly Latin letters (Korean, Chinese, …)
+    if any(letters[i : i + 4] in row for row in KEYBOARD_ROWS for i in range(len(letters) - 3)):
+        words = text.split()
+        if len(words) <= 2:
+            return True
+    if len(set(letters)) <= 2:
+        return True  # "jkjkjkjk"
+    vowels = sum(c in "aeiouy" for c in letters)
+    return " " not in text and len(letters) >= 8 and vowels / len(letters) < 0.12
+
+
+def response_flags(response: Response) -> list[str]:
+    """The quality flags of a just-recorded response (see ``docs``: speeding, gibberish,
+    duplicate respondent)."""
+    flags = []
+    if response.comment and comment_is_gibberish(response.comment):
+        flags.append("gibberish comment")
+    if response.opened_at and _too_fast(response):
+        flags.append("answered implausibly fast")
+    if _duplicate_respondent(response):
+        flags.append("same phone or email answered this campaign already")
+    return flags
+
+
+def _too_fast(response: Response) -> bool:
+    """More than two standard deviations faster than the survey's median, once the survey has
+    at least 100 timed responses (the latest 1,000 are the reference)."""
+    durations = [
+        (submitted - opened).total_seconds()
+        for submitted, opened in Response.objects.filter(
+            survey=response.survey, opened_at__isnull=False
+        )
+        .exclude(pk=response.pk)
+        .order_by("-submitted_at")
+        .values_list("submitted_at", "opened_at")[:1000]
+    ]
+    if len(durations) < MIN_RESPONSES_FOR_SPEED:
+        return False
+    spread = pstdev(durations, mean(durations))
+    took = (response.submitted_at - response.opened_at).total_seconds()
+    return took < median(durations) - 2 * spread
+
+
+def _duplicate_respondent(response: Response) -> bool:
+    campaign_id = response.invitation.campaign_id
+    contact = response.contact
+    if campaign_id is None or not (contact.phone or contact.email):
+        return False
+    same = Q()
+    if contact.phone:
+        same |= Q(contact__phone=contact.phone)
+    if contact.email:
+        same |= Q(contact__email=contact.email)
+    return (
+        Response.objects.filter(same, invitation__campaign_id=campaign_id)
+        .exclude(pk=response.pk)
+        .filter(submitted_at__lte=response.submitted_at)
+        .exists()
+    )
