@@ -20,6 +20,7 @@ urlpatterns = [
     # basic-auth secret in ANYMAIL_WEBHOOK_SECRET).
     path("hooks/anymail/", include("anymail.urls")),
     path("", include("surveys.urls")),
+    path("", include("metrics.urls")),
     path("", include("accounts.urls")),
 ]
 

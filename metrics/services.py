@@ -83,7 +83,7 @@ def case_open_for_response(*, response: Response) -> FollowUpCase | None:
     try:
         with transaction.atomic():
             workspace = Workspace.objects.select_for_update().get(pk=response.workspace_id)
-            assignee = _assignee(workspace, customer.owner_id if customer else None)
+            assignee = _assignee(workspace, customer.owner if customer else None)
             case = FollowUpCase.objects.create(
                 workspace=workspace,
                 response=response,
@@ -120,12 +120,12 @@ def _alert_later(case_id: int) -> None:
     case_alert_task.delay(case_id)
 
 
-def _assignee(workspace: Workspace, owner_id: int | None) -> User | None:
+def _assignee(workspace: Workspace, owner: Membership | None) -> User | None:
     """The customer's owner if they work cases here as agent or manager; else the next agent
     in turn (round-robin by user id after the last case's agent); else nobody."""
     workers = Membership.objects.filter(workspace=workspace, user__is_active=True)
-    if owner_id and workers.filter(user_id=owner_id, role__in=CASE_WORKER_ROLES).exists():
-        return User.objects.get(pk=owner_id)
+    if owner is not None and workers.filter(pk=owner.pk, role__in=CASE_WORKER_ROLES).exists():
+        return owner.user
     agents = list(
         workers.filter(role=Role.AGENT).order_by("user_id").values_list("user_id", flat=True)
     )

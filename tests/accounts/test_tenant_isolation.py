@@ -9,8 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken, ContactImport, Role
 from accounts.services import api_token_create
-from surveys.models import Campaign, Invitation, OutboxMessage
-from surveys.services import survey_create_from_template
+from metrics.services import case_open_for_response
+from surveys.models import Campaign, Invitation, OutboxMessage, Response
+from surveys.services import survey_create_from_template, survey_publish
 from tests.conftest import signed_in
 from tests.factories import ContactFactory, CustomerFactory, MembershipFactory, WorkspaceFactory
 
@@ -22,6 +23,7 @@ SECRETS = [
     "Zebra-Secret-Survey",
     "Zebra-Secret-Campaign",
     "Zebra-Secret-Message",
+    "Zebra-Secret-Comment",
 ]
 # The admin has its own test below; anymail's ESP webhooks (one per ESP, verified by their
 # basic-auth secret) are covered by tests/surveys/test_email_tracking.py.
@@ -37,6 +39,13 @@ PUBLIC = {
     "api-docs",
     "answer",
 }
+
+
+def body_of(response) -> str:
+    """The whole body, streamed (CSV exports) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
 
 
 def walk(resolver=None, prefix=""):
@@ -79,7 +88,21 @@ def alpha(db):
         to="+1",
         body="Zebra-Secret-Message",
     )
+    answered = survey_publish(
+        survey=survey_create_from_template(workspace=workspace, user=admin.user, kind="csat"),
+        user=admin.user,
+    )
+    response = Response.objects.create(
+        workspace=workspace,
+        invitation=Invitation.objects.create(workspace=workspace, survey=answered, contact=contact),
+        survey=answered,
+        contact=contact,
+        score=1,
+        comment="Zebra-Secret-Comment",
+    )
+    case = case_open_for_response(response=response)
     return {
+        "case_pk": case.pk,
         "campaign_pk": campaign.pk,
         "survey_pk": survey.pk,
         "customer_pk": customer.pk,
@@ -124,7 +147,7 @@ def test_every_url_hides_workspace_a_from_workspace_b(alpha, intruders):
         for who, client in intruders.items():
             for method in ("get", "post", "put", "patch"):
                 response = getattr(client, method)(url)
-                body = response.content.decode(errors="replace")
+                body = body_of(response)
                 leaked = [s for s in SECRETS if s in body]
                 assert not leaked, f"{method.upper()} {url} as {who} shows {leaked}"
                 if names:
