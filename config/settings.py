@@ -261,7 +261,8 @@ if DEBUG:
     )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pulse API",
-    "DESCRIPTION": "Customers, contacts and contact imports of one workspace. "
+    "DESCRIPTION": "Customers, contacts, imports, surveys, campaigns, scores, responses and "
+    "follow-up cases of one workspace. "
     "Authenticate with `Authorization: Token <key>`; a token belongs to one membership, "
     "so it fixes the workspace and the role.",
     "VERSION": "1",

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import views
+from metrics.api.views import CaseViewSet, MetricsViewSet, ResponseViewSet
 from surveys.api.views import CampaignViewSet, SurveyViewSet
 
 router = SimpleRouter()
@@ -10,6 +11,9 @@ router.register("contacts", views.ContactViewSet, basename="api-contact")
 router.register("contact-imports", views.ContactImportViewSet, basename="api-contact-import")
 router.register("surveys", SurveyViewSet, basename="api-survey")
 router.register("campaigns", CampaignViewSet, basename="api-campaign")
+router.register("metrics", MetricsViewSet, basename="api-metrics")
+router.register("responses", ResponseViewSet, basename="api-response")
+router.register("cases", CaseViewSet, basename="api-case")
 
 urlpatterns = [
     # The lint endpoint is documented without a trailing slash; accept both.

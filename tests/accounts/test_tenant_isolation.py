@@ -103,6 +103,7 @@ def alpha(db):
     case = case_open_for_response(response=response)
     return {
         "case_pk": case.pk,
+        "response_pk": response.pk,
         "campaign_pk": campaign.pk,
         "survey_pk": survey.pk,
         "customer_pk": customer.pk,
