@@ -260,6 +260,9 @@ def seed_demo() -> tuple[Workspace, bool]:
     )
     contact_import_run(import_id=contact_import.pk)
     _seed_surveys(workspace, users[Role.MANAGER])
+    from metrics.demo import seed_feedback
+
+    seed_feedback(workspace=workspace, manager=users[Role.MANAGER], agent=users[Role.AGENT])
     return workspace, True
 
 

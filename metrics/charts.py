@@ -69,7 +69,9 @@ def trend_line(
             f'text-anchor="end">{tick:g}</text>'
         )
     marks = []
-    for x, (name, score) in zip(xs, points, strict=True):
+    for index, (x, (name, score)) in enumerate(zip(xs, points, strict=True)):
+        anchor = "start" if index == 0 and len(points) > 1 else "middle"
+        anchor = "end" if index == len(points) - 1 and len(points) > 1 else anchor
         whisker = ""
         if score.margin == score.margin and score.margin != float("inf"):
             whisker = (
@@ -80,7 +82,7 @@ def trend_line(
         marks.append(
             f'{whisker}<circle cx="{x:.1f}" cy="{y(score.value):.1f}" r="4" fill="{LINE}">'
             f"<title>{escape(name)}: {score.value:g} ± {score.margin:g}, n={score.n}{flag}</title>"
-            f'</circle><text x="{x:.1f}" y="{height - 14}" font-size="11" text-anchor="middle">'
+            f'</circle><text x="{x:.1f}" y="{height - 14}" font-size="11" text-anchor="{anchor}">'
             f"{escape(name)}</text>"
         )
     path = " ".join(
