@@ -63,9 +63,7 @@ class Filters:
 def response_scope(*, workspace: Workspace, filters: Filters | None = None) -> QuerySet[Response]:
     """The workspace's scored responses, narrowed by ``filters``."""
     filters = filters or Filters()
-    responses = Response.objects.filter(workspace=workspace, score__isnull=False).exclude(
-        invitation__is_test=True
-    )
+    responses = Response.objects.filter(workspace=workspace, score__isnull=False, is_test=False)
     if filters.survey_lineage:
         responses = responses.filter(survey__lineage=filters.survey_lineage)
     if filters.campaign:

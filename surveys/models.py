@@ -216,6 +216,9 @@ class Response(models.Model):
     quality_flags = models.JSONField(
         default=list, blank=True, help_text="Why this response may be unreliable (speeding, …)."
     )
+    is_test = models.BooleanField(
+        default=False, help_text="Answered through a test link: left out of every score."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -454,6 +454,7 @@ def response_submit(*, invitation: Invitation, answers: dict[str, Any]) -> Submi
                 answers=cleaned,
                 option_order=order,
                 opened_at=invitation.opened_at,
+                is_test=invitation.is_test,
             )
             Invitation.objects.filter(pk=invitation.pk).update(
                 status=Invitation.Status.ANSWERED, answered_at=timezone.now()
@@ -491,6 +492,7 @@ def response_submit_sms_score(*, invitation: Invitation, score: int) -> SubmitRe
                 score=score,
                 answers={str(primary.pk): score},
                 opened_at=invitation.opened_at,
+                is_test=invitation.is_test,
                 source="sms",
             )
             Invitation.objects.filter(pk=invitation.pk).update(

@@ -136,3 +136,14 @@ def test_trend_by_month_marks_significant_changes(db):
     )
     assert (january["score"].value, february["score"].value) == (-100.0, 100.0)
     assert (january["change"], february["change"], february["significant"]) == (None, 200.0, True)
+
+
+def test_answers_through_test_links_are_left_out_of_scores(invitation, workspace):
+    from surveys.services import response_submit
+
+    primary = invitation.survey.questions.get(primary=True)
+    answers = {
+        str(q.pk): ["x"] for q in invitation.survey.questions.filter(type="text", required=True)
+    }
+    response_submit(invitation=invitation, answers={**answers, str(primary.pk): ["10"]})
+    assert score_summary(responses=response_scope(workspace=workspace), kind="nps") is None
