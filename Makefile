@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python bench/lint_accuracy.py
 	$(BIN)/python bench/plan_waves.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/metrics.py
 
 # Re-resolve the lock file from pyproject.toml (needs network access to PyPI).
 lock:

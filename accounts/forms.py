@@ -133,7 +133,10 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "sender_name",
             "sender_email",
             "sms_sender",
+            "case_sla_days",
+            "slack_webhook_url",
         ]
+        labels = {"case_sla_days": "Follow-up SLA (business days)"}
 
 
 class MemberAddForm(forms.Form):
