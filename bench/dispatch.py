@@ -32,6 +32,7 @@ from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
 
 from config.celery import app as celery_app
+from tests.conftest import worker_command
 
 TARGET_RATIO = 0.10  # sending a real message costs at most 10x a bare task
 
@@ -42,21 +43,7 @@ def start_workers(count: int, concurrency: int, env: dict[str, str]) -> list[sub
         name = f"bench-{uuid.uuid4().hex[:6]}"
         workers.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=threads",
-                    f"--concurrency={concurrency}",
-                    "--loglevel=WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    f"--hostname={name}@%h",
-                ],
+                worker_command(name, concurrency=concurrency, loglevel="WARNING"),
                 cwd=ROOT,
                 env={**os.environ, **env},
                 stdout=subprocess.DEVNULL,

@@ -186,6 +186,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
         "store_processed": False,
+        "polling_interval": 0.2,  # seconds between looks at the folder (default 1 s per task)
     }
 else:
     # A task taken by a worker that dies is given to another after this many seconds.

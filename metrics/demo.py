@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User, Workspace
 from metrics.models import CaseEvent, FollowUpCase
-from metrics.services import case_mark_contacted, case_set_status
+from metrics.services import alerts_muted, case_mark_contacted, case_set_status
 from surveys.delivery import campaign_launch, invitation_send, waves_dispatch_due
 from surveys.models import Invitation, Question, Response
 from surveys.services import (
@@ -45,6 +45,11 @@ QUIET_OFF = {"quiet_start": time(0), "quiet_end": time(0)}
 
 
 def seed_feedback(*, workspace: Workspace, manager: User, agent: User) -> None:
+    with alerts_muted():
+        _seed(workspace, manager, agent)
+
+
+def _seed(workspace: Workspace, manager: User, agent: User) -> None:
     rng = random.Random(2026)
     nps = survey_publish(
         survey=survey_create_from_template(workspace=workspace, user=manager, kind="nps"),

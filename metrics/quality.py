@@ -61,7 +61,7 @@ def response_flags(response: Response) -> list[str]:
     if response.opened_at and _too_fast(response):
         flags.append("answered implausibly fast")
     if _duplicate_respondent(response):
-        flags.append("same phone or email answered this campaign already")
+        flags.append("the same mailbox answered this campaign already")
     return flags
 
 
@@ -84,19 +84,43 @@ def _too_fast(response: Response) -> bool:
     return took < median(durations) - 2 * spread
 
 
+DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox an address delivers to: without a +tag, and without dots for Gmail."""
+    local, _, domain = email.lower().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
 def _duplicate_respondent(response: Response) -> bool:
+    """Another response to the same campaign from the same mailbox under another address
+    (``mina.park+nps@gmail.com`` and ``minapark@gmail.com``). The exact same email or phone
+    cannot occur: both are unique per workspace, and a contact gets one invitation per
+    campaign."""
     campaign_id = response.invitation.campaign_id
-    contact = response.contact
-    if campaign_id is None or not (contact.phone or contact.email):
+    email = response.contact.email
+    if campaign_id is None or not email:
         return False
-    same = Q()
-    if contact.phone:
-        same |= Q(contact__phone=contact.phone)
-    if contact.email:
-        same |= Q(contact__email=contact.email)
-    return (
-        Response.objects.filter(same, invitation__campaign_id=campaign_id)
+    key = mailbox_key(email)
+    domain = key.partition("@")[2]
+    domains = DOTLESS_DOMAINS if domain == "gmail.com" else {domain}
+    others = (
+        Response.objects.filter(invitation__campaign_id=campaign_id)
         .exclude(pk=response.pk)
-        .filter(submitted_at__lte=response.submitted_at)
-        .exists()
+        .filter(  # only earlier answers: the first one stands unflagged
+            Q(submitted_at__lt=response.submitted_at)
+            | Q(submitted_at=response.submitted_at, pk__lt=response.pk)
+        )
+        .filter(contact__email__istartswith=key[0])
+    )
+    matches = Q()
+    for name in domains:
+        matches |= Q(contact__email__iendswith=f"@{name}")
+    return any(
+        mailbox_key(other) == key
+        for other in others.filter(matches).values_list("contact__email", flat=True)[:500]
     )

@@ -154,6 +154,25 @@ def worker_database_url() -> str:
     return url
 
 
+def worker_command(name: str, *, concurrency: int, loglevel: str = "INFO") -> list[str]:
+    """The command line of a threads-pool `celery worker` named ``name`` (tests, benchmarks)."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=threads",
+        f"--concurrency={concurrency}",
+        f"--loglevel={loglevel}",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        f"--hostname={name}@%h",
+    ]
+
+
 def start_worker(*, broker_url: str, env: dict[str, str] | None = None, concurrency: int = 4):
     """Start a real `celery worker` process on the test database and ``broker_url``; returns
     it once it answers a ping (the caller stops it with ``stop_worker``)."""
@@ -172,21 +191,7 @@ def start_worker(*, broker_url: str, env: dict[str, str] | None = None, concurre
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / f"{name}.log", "w")  # noqa: SIM115 - closed by stop_worker
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=threads",
-            f"--concurrency={concurrency}",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname={name}@%h",
-        ],
+        worker_command(name, concurrency=concurrency),
         cwd=ROOT,
         env=full_env,
         stdout=log,
