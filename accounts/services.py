@@ -328,7 +328,8 @@ def contact_import_start(
             filename=filename[:255] or "contacts.csv",
             content=content,
         )
-        transaction.on_commit(lambda: _enqueue_import(contact_import.pk))
+        # robust: without a broker the import waits for the stalled-import job to resume it
+        transaction.on_commit(lambda: _enqueue_import(contact_import.pk), robust=True)
     return contact_import
 
 

@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
     "invitations-sweep": {"task": "surveys.tasks.invitations_sweep_task", "schedule": 60.0},
     "reminders-due": {"task": "surveys.tasks.reminders_due_task", "schedule": 300.0},
     "programs-roll": {"task": "surveys.tasks.programs_roll_task", "schedule": 3600.0},
+    "cases-alert-pending": {"task": "metrics.tasks.cases_alert_pending_task", "schedule": 60.0},
     "contact-imports-resume-stalled": {
         "task": "accounts.tasks.contact_import_resume_stalled_task",
         "schedule": 60.0,

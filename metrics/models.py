@@ -51,6 +51,9 @@ class FollowUpCase(models.Model):
     due_at = models.DateTimeField()
     first_contacted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the assignee was alerted about the new case."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -113,7 +113,12 @@ def case_open_for_response(*, response: Response) -> FollowUpCase | None:
                 )
     except IntegrityError:  # a concurrent call opened it
         return FollowUpCase.objects.get(response=response)
-    transaction.on_commit(lambda: _alert_later(case.pk))
+    if _alerts_muted.get():
+        FollowUpCase.objects.filter(pk=case.pk).update(alerted_at=timezone.now())
+    else:
+        # robust: with the broker away the answer is still recorded, and beat's
+        # cases_alert_pending sends the alert later (alerted_at stays empty till then)
+        transaction.on_commit(lambda: _alert_later(case.pk), robust=True)
     return case
 
 
@@ -133,8 +138,23 @@ def alerts_muted() -> Iterator[None]:
 def _alert_later(case_id: int) -> None:
     from metrics.tasks import case_alert_task
 
-    if not _alerts_muted.get():
-        case_alert_task.delay(case_id)
+    case_alert_task.delay(case_id)
+
+
+def cases_alert_pending(*, now: datetime | None = None) -> int:
+    """Queue the alerts of new cases that were never sent (the broker was away when the case
+    opened, or the task was lost); beat runs it every minute. Returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        FollowUpCase.objects.filter(
+            alerted_at=None,
+            created_at__lt=now - timedelta(minutes=2),
+            created_at__gt=now - timedelta(days=2),
+        ).values_list("pk", flat=True)[:500]
+    )
+    for case_id in ids:
+        _alert_later(case_id)
+    return len(ids)
 
 
 def _assignee(workspace: Workspace, owner: Membership | None) -> User | None:
@@ -188,7 +208,7 @@ def case_assign(*, case: FollowUpCase, assignee: User | None, actor: User) -> Fo
         )
     case.assignee = assignee
     if assignee is not None and assignee != actor:
-        transaction.on_commit(lambda: _alert_later(case.pk))
+        transaction.on_commit(lambda: _alert_later(case.pk), robust=True)
     return case
 
 
@@ -310,3 +330,4 @@ def case_alert_send(*, case_id: int) -> None:
                 pass
         except OSError as error:
             logger.warning("Slack alert for case %s failed: %s", case.pk, error)
+    FollowUpCase.objects.filter(pk=case.pk, alerted_at=None).update(alerted_at=timezone.now())

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from metrics.services import case_alert_send
+from metrics.services import case_alert_send, cases_alert_pending
 
 
 @shared_task(
@@ -15,3 +15,8 @@ from metrics.services import case_alert_send
 )
 def case_alert_task(case_id: int) -> None:
     case_alert_send(case_id=case_id)  # an alert twice is tolerable; a lost one is not
+
+
+@shared_task(ignore_result=True)
+def cases_alert_pending_task() -> None:
+    cases_alert_pending()

@@ -103,9 +103,13 @@ def _enqueue(ids: list[int], *, reminder: int = 0) -> None:
 
     chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     if reminder:
-        transaction.on_commit(lambda: [reminders_send_task.delay(c, reminder) for c in chunks])
+        transaction.on_commit(
+            lambda: [reminders_send_task.delay(c, reminder) for c in chunks], robust=True
+        )
     else:
-        transaction.on_commit(lambda: [invitations_send_task.delay(c) for c in chunks])
+        # robust: with the broker away the invitations stay queued in the database, and the
+        # sweep queues them again once it is back; the caller's work is not undone.
+        transaction.on_commit(lambda: [invitations_send_task.delay(c) for c in chunks], robust=True)
 
 
 def waves_dispatch_due(*, now: datetime | None = None) -> int:
