@@ -6,6 +6,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from accounts import selectors, services
+from accounts import selectors, services, throttle
 from accounts.forms import (
     ApiTokenForm,
     ContactFilterForm,
@@ -483,3 +484,25 @@ class ApiTokenRevokeView(WorkspaceMixin, View):
             raise Http404("No such token.")
         messages.success(request, "Token revoked.")
         return redirect("api-tokens")
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Django's sign-in, with failed attempts limited per address and per account."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ip = throttle.client_ip(request)
+        account = request.POST.get("username", "").strip().lower()[:254]
+        if throttle.exceeded(throttle.LOGIN_PER_IP, ip) or throttle.exceeded(
+            throttle.LOGIN_PER_ACCOUNT, account
+        ):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Too many sign-in attempts. Wait a few minutes and try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code != 302:  # a failed attempt
+            throttle.hit(throttle.LOGIN_PER_IP, ip)
+            throttle.hit(throttle.LOGIN_PER_ACCOUNT, account)
+        return response

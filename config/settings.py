@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "accounts.middleware.WorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +177,18 @@ STORAGES = {
 CONTACT_IMPORT_MAX_BYTES = env_int("CONTACT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Cache (rate-limit counters) -------------------------------------------------------------
+# Redis when there is one, so the limits hold across web processes; else in-process memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if env_str("REDIS_URL")
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": env_str("REDIS_URL"),
+        "KEY_PREFIX": "pulse",
+    }
+}
 
 # --- Celery --------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

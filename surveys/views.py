@@ -17,6 +17,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_protect
 
+from accounts import throttle
 from accounts.mixins import WorkspaceMixin
 from accounts.roles import Capability
 from surveys import delivery, selectors, services
@@ -380,6 +381,9 @@ def _answer_status_page(
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token=token)
     if invitation is None:
+        # Links are unguessable (128 bits); counting misses per address stops anyone trying.
+        if throttle.hit(throttle.UNKNOWN_LINK_PER_IP, throttle.client_ip(request)):
+            return _answer_status_page(request, "surveys/answer_slow_down.html", None, 429)
         return _answer_status_page(request, "surveys/answer_not_found.html", None, 404)
     survey = invitation.survey
     if hasattr(invitation, "response"):
@@ -387,6 +391,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if survey.status != Survey.Status.PUBLISHED:
         return _answer_status_page(request, "surveys/answer_closed.html", survey, 410)
     if request.method == "POST":
+        if throttle.hit(throttle.ANSWER_POSTS_PER_LINK, token):
+            return _answer_status_page(request, "surveys/answer_slow_down.html", survey, 429)
         answers = {
             key.removeprefix("q"): request.POST.getlist(key)
             for key in request.POST

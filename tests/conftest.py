@@ -45,6 +45,16 @@ def use_broker(url: str) -> None:
     celery_app._after_fork()  # drop pooled connections to the previous broker
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test starts with empty rate-limit counters in a cache of its own process (not the
+    machine's Redis, where earlier runs' counters may linger)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _in_memory_broker():
     """Tasks queued by tests that have no worker go nowhere (not to var/ or a real Redis)."""

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from accounts import throttle
 from accounts.models import ApiToken, User
 from accounts.services import api_token_resolve
 
@@ -17,12 +18,19 @@ class MembershipTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send exactly: Authorization: Token <key>.")
+        ip = throttle.client_ip(request)
+        if throttle.exceeded(throttle.BAD_TOKEN_PER_IP, ip):
+            raise exceptions.Throttled(
+                wait=throttle.BAD_TOKEN_PER_IP.seconds,
+                detail="Too many invalid tokens from this address.",
+            )
         try:
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = api_token_resolve(key=key)
+            key = ""
+        token = api_token_resolve(key=key) if key else None
         if token is None:
+            throttle.hit(throttle.BAD_TOKEN_PER_IP, ip)
             raise exceptions.AuthenticationFailed("Invalid token.")
         return token.membership.user, token
 
