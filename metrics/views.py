@@ -29,7 +29,6 @@ class DashboardView(WorkspaceMixin, View):
         form = DashboardForm(request.GET or None, workspace=self.workspace)
         filters = form.filters()
         responses = selectors.response_scope(workspace=self.workspace, filters=filters)
-        kind = form.value("kind", "nps")
         by = form.value("by", "industry")
         period = form.value("trend", "quarter")
         cards = [
@@ -41,6 +40,8 @@ class DashboardView(WorkspaceMixin, View):
             for k in selectors.KINDS
         ]
         nps = cards[0]["score"]
+        # Unless asked, show the trend and segments of the first kind that has answers.
+        kind = form.value("kind", "") or next((c["kind"] for c in cards if c["score"]), "nps")
         trend = selectors.score_trend(responses=responses, kind=kind, period=period)
         low, high = SCALES[kind]
         rows = selectors.score_breakdown(responses=responses, kind=kind, by=by)
