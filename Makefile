@@ -31,11 +31,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python bench/import_contacts.py
-	$(BIN)/python bench/lint_accuracy.py
-	$(BIN)/python bench/plan_waves.py
-	$(BIN)/python bench/dispatch.py
-	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/run_all.py
 
 # Re-resolve the lock file from pyproject.toml (needs network access to PyPI).
 lock:

@@ -114,6 +114,22 @@ def table(title: str, counts: dict[str, Counter]) -> list[str]:
     return rows
 
 
+def verdicts(title: str, counts: dict[str, Counter]) -> list[str]:
+    """One line per rule with a target, in the form `make bench` collects."""
+    lines = []
+    for rule in sorted(set(counts) & set(TARGETS)):
+        c = counts[rule]
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        p_min, r_min = TARGETS[rule]
+        ok = precision >= p_min and recall >= r_min
+        lines.append(
+            f"lint {rule} ({title}): P {precision:.2f} R {recall:.2f} "
+            f"(target P>={p_min:.2f} R>={r_min:.2f}) {'PASS' if ok else 'FAIL'}"
+        )
+    return lines
+
+
 def lint_speed() -> float:
     doc = parse_document(
         {
@@ -168,9 +184,14 @@ def main() -> None:
         )
         if misses:
             print("\nmisses:\n" + "\n".join(misses))
+        if split == "heldout":
+            heldout = counts
         for rule, counter in counts.items():
             everything.setdefault(rule, Counter()).update(counter)
     print("\n".join(table("whole corpus (dev + held-out)", everything)))
+    print()
+    print("\n".join(verdicts("whole corpus", everything)))
+    print("\n".join(verdicts("held-out", heldout)))
     ms = lint_speed()
     print(
         f"\nlint_speed: 30-question survey linted in {ms:.1f} ms (median of 50; target < 50 ms) "

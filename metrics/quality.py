@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from statistics import mean, median, pstdev
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from surveys.models import Response
@@ -68,20 +70,38 @@ def response_flags(response: Response) -> list[str]:
 def _too_fast(response: Response) -> bool:
     """More than two standard deviations faster than the survey's median, once the survey has
     at least 100 timed responses (the latest 1,000 are the reference)."""
+    reference = _speed_reference(response.survey_id)
+    if reference is None:
+        return False
+    middle, spread = reference
+    took = (response.submitted_at - response.opened_at).total_seconds()
+    return took < middle - 2 * spread
+
+
+def _speed_reference(survey_id: int) -> tuple[float, float] | None:
+    """(median, standard deviation) of the survey's answering times; kept in the cache for a
+    few minutes once there are enough, so a busy survey does not recompute it per answer."""
+    key = f"speed-reference:{survey_id}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimisation: work without it
+        cached = None
+    if cached is not None:
+        return tuple(cached)
     durations = [
         (submitted - opened).total_seconds()
         for submitted, opened in Response.objects.filter(
-            survey=response.survey, opened_at__isnull=False
+            survey_id=survey_id, opened_at__isnull=False
         )
-        .exclude(pk=response.pk)
         .order_by("-submitted_at")
         .values_list("submitted_at", "opened_at")[:1000]
     ]
     if len(durations) < MIN_RESPONSES_FOR_SPEED:
-        return False
-    spread = pstdev(durations, mean(durations))
-    took = (response.submitted_at - response.opened_at).total_seconds()
-    return took < median(durations) - 2 * spread
+        return None
+    reference = (median(durations), pstdev(durations, mean(durations)))
+    with contextlib.suppress(Exception):  # as above
+        cache.set(key, reference, timeout=300)
+    return reference
 
 
 DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
