@@ -194,7 +194,7 @@ def main() -> None:
     print("\n".join(verdicts("held-out", heldout)))
     ms = lint_speed()
     print(
-        f"\nlint_speed: 30-question survey linted in {ms:.1f} ms (median of 50; target < 50 ms) "
+        f"\nlint_speed: 30-question survey linted in {ms:.1f} ms, median of 50 (target < 50 ms) "
         f"{'PASS' if ms < 50 else 'FAIL'}"
     )
 
