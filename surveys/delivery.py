@@ -68,12 +68,16 @@ def campaign_launch(
             "pk", "phone", "sms_opted_out_at"
         )
     }
+    # Explicit wave times win over first wave + interval (validated when the campaign was made).
+    times = [datetime.fromisoformat(t) for t in locked.wave_times or []]
     invitations = []
     for number, assignment in enumerate(plan.assignments, start=1):
         wave = Wave.objects.create(
             campaign=locked,
             number=number,
-            due_at=start + (number - 1) * interval,
+            due_at=times[number - 1]
+            if len(times) == len(plan.assignments)
+            else start + (number - 1) * interval,
             planned={" × ".join(stratum): len(ids) for stratum, ids in assignment.items()},
         )
         invitations += [
@@ -526,6 +530,11 @@ def programs_roll(*, now: datetime | None = None) -> list[Campaign]:
                     None,
                 )
                 copy.seed = Campaign._meta.get_field("seed").get_default()
+                shift = (period - 1) * program.repeat_months
+                copy.wave_times = [
+                    _add_months(datetime.fromisoformat(t), shift).isoformat()
+                    for t in program.wave_times or []
+                ]
                 copy.created_at = now
                 copy.save()
                 started.append(campaign_launch(campaign=copy, first_wave_at=starts_at))

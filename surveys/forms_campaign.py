@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 
@@ -40,7 +42,7 @@ class CampaignForm(forms.ModelForm):
         # The API's fields (the audience filter is API-only for now; reminders come below).
         fields = [
             "survey",
-            *(f for f in CAMPAIGN_FIELDS if f not in {"audience", "reminders"}),
+            *(f for f in CAMPAIGN_FIELDS if f not in {"audience", "reminders", "wave_times"}),
         ]
         labels = {
             "sample_count": "Sample (number of contacts)",
@@ -70,6 +72,14 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.fields["wave_times"] = forms.CharField(
+            required=False,
+            label="or explicit wave times",
+            widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-12-01 09:00"}),
+            help_text=f"One date and time per wave, one per line ({workspace.time_zone}). "
+            "Empty: waves go out every “hours between waves” from launch.",
+        )
         self.fields["survey"].queryset = Survey.objects.filter(
             workspace=workspace, status=Survey.Status.PUBLISHED
         )
@@ -93,6 +103,19 @@ class CampaignForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         """The service validates across fields (campaign_create)."""
+
+    def clean_wave_times(self) -> list[str]:
+        zone = ZoneInfo(self.workspace.time_zone)
+        times = []
+        for line in self.cleaned_data["wave_times"].splitlines():
+            if not line.strip():
+                continue
+            try:
+                moment = datetime.fromisoformat(line.strip().replace(" ", "T", 1))
+            except ValueError:
+                raise forms.ValidationError(f"“{line.strip()}” is not a date and time.") from None
+            times.append((moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat())
+        return times
 
     def campaign_data(self) -> dict[str, Any]:
         """The cleaned values in the service's shape (reminders as a list)."""

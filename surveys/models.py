@@ -276,6 +276,11 @@ class Campaign(models.Model):
     wave_interval_hours = models.PositiveIntegerField(
         default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 90)]
     )
+    wave_times = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Explicit start of each wave (ISO 8601, one per wave), instead of the interval.",
+    )
     fatigue_segment = models.CharField(
         max_length=100, blank=True, help_text="Segment whose values have their own window."
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -528,6 +530,20 @@ def response_add_sms_comment(*, invitation: Invitation, text: str) -> bool:
 # --- Campaigns -----------------------------------------------------------------------------
 
 
+def parse_wave_time(value: Any) -> datetime | None:
+    """An aware datetime from ISO 8601 text (or a datetime); None when it is not one."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def _schedule_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     """Field errors of a campaign's send window, reminders and fatigue windows."""
     from surveys.campaigns import segment_lookup
@@ -543,6 +559,17 @@ def _schedule_errors(data: dict[str, Any]) -> dict[str, list[str]]:
         errors["send_end"] = ["Give both ends of the send window, or neither."]
     elif start is not None and start == end:
         errors["send_end"] = ["The send window must not start and end at the same time."]
+    times = data.get("wave_times") or []
+    if times:
+        parsed = [parse_wave_time(t) for t in times] if isinstance(times, list) else [None]
+        if None in parsed:
+            errors["wave_times"] = [
+                "Give each wave's start as a date and time, e.g. 2026-12-01T09:00:00+09:00."
+            ]
+        elif len(parsed) != int(data.get("waves") or 1):
+            errors["wave_times"] = [f"Give one time per wave ({int(data.get('waves') or 1)})."]
+        elif any(b <= a for a, b in itertools.pairwise(parsed)):
+            errors["wave_times"] = ["Each wave must start after the one before it."]
     reminders = data.get("reminders") or []
     problems = []
     if not isinstance(reminders, list) or len(reminders) > MAX_REMINDERS:
@@ -599,6 +626,7 @@ CAMPAIGN_FIELDS = (
     "send_start",
     "send_end",
     "wave_interval_hours",
+    "wave_times",
     "fatigue_segment",
     "fatigue_overrides",
     "reminders",
@@ -634,4 +662,6 @@ def campaign_create(*, workspace: Workspace, user: User | None, data: dict[str, 
     if errors:
         raise ValidationError(errors)
     fields = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
+    if fields.get("wave_times"):  # stored in one shape: ISO 8601 with the offset
+        fields["wave_times"] = [parse_wave_time(t).isoformat() for t in fields["wave_times"]]
     return Campaign.objects.create(workspace=workspace, survey=survey, created_by=user, **fields)

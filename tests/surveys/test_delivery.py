@@ -180,3 +180,51 @@ def test_progress_counts_delivery_and_response_rate_per_channel(
     assert (rates["email"]["sent"], rates["email"]["rate"]) == (1, 0.0)
     page = browser_as(manager).get(reverse("campaign-detail", kwargs={"campaign_pk": launched.pk}))
     assert "Response rate by channel" in page.content.decode()
+
+
+def test_explicit_wave_times_set_each_wave(workspace, manager, browser_as, published):
+    make_contacts(workspace, 9)
+    workspace.time_zone = "UTC"
+    workspace.save()
+    form = {
+        "name": "Timed",
+        "survey": published("nps").pk,
+        "channel": "sms",
+        "waves": 3,
+        "wave_interval_hours": 24,
+        "fatigue_days": 90,
+        "message": "{link}",
+        "quiet_start": "00:00",
+        "quiet_end": "00:00",
+        "wave_times": "2026-12-01 09:00\n2026-12-03 09:00\n2026-12-08T09:00:00+09:00",
+    }
+    client = browser_as(manager)
+    assert client.post(reverse("campaign-list"), form).status_code == 302
+    launched = campaign_launch(campaign=Campaign.objects.get(name="Timed"))
+    due = [w.due_at.isoformat() for w in launched.wave_set.order_by("number")]
+    assert due == [
+        "2026-12-01T09:00:00+00:00",  # the workspace's zone (UTC) when none is written
+        "2026-12-03T09:00:00+00:00",
+        "2026-12-08T00:00:00+00:00",
+    ]
+    bad = client.post(reverse("campaign-list"), {**form, "name": "Bad", "wave_times": "soon"})
+    assert bad.status_code == 400 and "not a date and time" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("times", "problem"),
+    [
+        (["2026-12-01T09:00:00+00:00"], "one time per wave"),
+        (["2026-12-03T09:00:00+00:00", "2026-12-01T09:00:00+00:00"], "after the one before"),
+        (["2026-12-01T09:00:00", "2026-12-02T09:00:00"], "date and time"),  # no offset
+        ("tomorrow", "date and time"),
+    ],
+)
+def test_bad_wave_times_are_refused_by_the_api(times, problem, manager, api_as, published):
+    response = api_as(manager).post(
+        "/api/v1/campaigns/",
+        {"name": "T", "survey": published("nps").pk, "waves": 2, "wave_times": times},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert problem in str(response.json()["wave_times"])

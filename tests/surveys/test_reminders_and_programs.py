@@ -177,3 +177,12 @@ def test_a_quarterly_program_starts_each_period_once(workspace, campaign, manage
     [period3] = programs_roll(now=start + timedelta(days=185))
     assert period3.period == 3
     assert Invitation.objects.filter(campaign=period3).count() == 0  # all asked in period 2
+
+
+def test_a_programs_explicit_wave_times_move_with_each_period(workspace, campaign):
+    make_contacts(workspace, 3)
+    times = ["2026-01-10T09:00:00+00:00", "2026-01-12T09:00:00+00:00"]
+    launched = campaign_launch(campaign=campaign(repeat_months=3, wave_times=times))
+    [period2] = programs_roll(now=launched.launched_at + timedelta(days=120))
+    due = [w.due_at.isoformat() for w in period2.wave_set.order_by("number")]
+    assert due == ["2026-04-10T09:00:00+00:00", "2026-04-12T09:00:00+00:00"]
