@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from accounts import selectors, services, throttle
+from accounts.exports import BOM, csv_safe
 from accounts.forms import (
     ApiTokenForm,
     ContactFilterForm,
@@ -344,20 +345,15 @@ class ContactImportErrorsCsvView(WorkspaceMixin, View):
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{stem}-refused-rows.csv"
         )
-        response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+        response.write(BOM)
         writer = csv.writer(response)
         headers = [h for h in job.headers if not h.strip().lower().startswith("pulse_")]
-        writer.writerow(["pulse_line", "pulse_error", *map(_csv_safe, headers)])
+        writer.writerow(["pulse_line", "pulse_error", *map(csv_safe, headers)])
         for row_error in job.row_errors.iterator():
             cells = [str(row_error.line), row_error.message]
             cells += [row_error.values.get(header, "") for header in headers]
-            writer.writerow([_csv_safe(cell) for cell in cells])
+            writer.writerow([csv_safe(cell) for cell in cells])
         return response
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 # --- Settings, members and API tokens ------------------------------------------------------

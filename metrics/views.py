@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views import View
 
+from accounts.exports import csv_stream
 from accounts.mixins import WorkspaceMixin
 from accounts.models import User
 from accounts.roles import Capability
@@ -209,33 +208,6 @@ class CaseDetailView(WorkspaceMixin, View):
 # --- Exports -----------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _stream(header: list[str], rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)  # the BOM makes Excel read UTF-8
-        for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _safe(value: Any) -> Any:
-    """Cells that a spreadsheet would run as a formula get a leading quote."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 RESPONSE_COLUMNS = [
     ("submitted_at", "submitted_at"),
     ("survey", "survey__title"),
@@ -266,12 +238,11 @@ class ResponseExportView(WorkspaceMixin, View):
         form = DashboardForm(request.GET or None, workspace=self.workspace)
         responses = selectors.response_scope(workspace=self.workspace, filters=form.filters())
         rows = (
-            [_safe(v) for v in row]
-            for row in responses.order_by("submitted_at", "pk")
+            responses.order_by("submitted_at", "pk")
             .values_list(*(path for _, path in RESPONSE_COLUMNS))
             .iterator(chunk_size=2000)
         )
-        return _stream([name for name, _ in RESPONSE_COLUMNS], rows, "responses.csv")
+        return csv_stream([name for name, _ in RESPONSE_COLUMNS], rows, "responses.csv")
 
 
 CASE_COLUMNS = [
@@ -298,8 +269,5 @@ CASE_COLUMNS = [
 class CaseExportView(WorkspaceMixin, View):
     def get(self, request: HttpRequest) -> StreamingHttpResponse:
         cases = selectors.case_list(workspace=self.workspace).order_by("pk")
-        rows = (
-            [_safe(v) for v in row]
-            for row in cases.values_list(*(p for _, p in CASE_COLUMNS)).iterator(chunk_size=2000)
-        )
-        return _stream([n for n, _ in CASE_COLUMNS], rows, "cases.csv")
+        rows = cases.values_list(*(p for _, p in CASE_COLUMNS)).iterator(chunk_size=2000)
+        return csv_stream([n for n, _ in CASE_COLUMNS], rows, "cases.csv")
