@@ -20,6 +20,33 @@ PERIODS = {"30": 30, "90": 90, "365": 365, "": None}
 BREAKDOWNS = [*CUSTOMER_SEGMENTS, "arr_band", "campaign", "wave", "channel", "month", "quarter"]
 
 
+class SegmentField(forms.CharField):
+    """``name=value`` (``industry=Retail``, ``attributes.department=IT``, ``campaign=Q4``)
+    cleaned into a (name, value) pair, or None when empty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "e.g. industry=Retail or attributes.department=IT")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> tuple[str, str] | None:
+        raw = (super().clean(value) or "").strip()
+        if not raw:
+            return None
+        name, sep, wanted = raw.partition("=")
+        name, wanted = name.strip(), wanted.strip()
+        if not sep or not wanted:
+            raise forms.ValidationError("Write it as name=value, e.g. industry=Retail.")
+        attribute = (
+            name.startswith("attributes.") and name.removeprefix("attributes.").isidentifier()
+        )
+        if name not in CUSTOMER_SEGMENTS and not attribute and name not in DIMENSIONS:
+            raise forms.ValidationError(
+                "Use industry, region, plan, attributes.<name>, campaign, wave or channel."
+            )
+        return name, wanted
+
+
 class DashboardForm(forms.Form):
     survey = forms.ChoiceField(required=False)
     campaign = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
@@ -32,9 +59,7 @@ class DashboardForm(forms.Form):
             ("365", "Last year"),
         ],
     )
-    segment = forms.CharField(
-        required=False, help_text="e.g. industry=Retail or attributes.department=IT"
-    )
+    segment = SegmentField()
     by = forms.ChoiceField(
         required=False, choices=[(b, b.replace("_", " ").capitalize()) for b in BREAKDOWNS]
     )
@@ -74,26 +99,6 @@ class DashboardForm(forms.Form):
             *Campaign.objects.filter(workspace=workspace).values_list("pk", "name"),
         ]
 
-    def clean_segment(self) -> tuple[str, str] | None:
-        raw = self.cleaned_data["segment"].strip()
-        if not raw:
-            return None
-        name, sep, value = raw.partition("=")
-        name = name.strip()
-        if not sep or not value.strip():
-            raise forms.ValidationError("Write it as name=value, e.g. industry=Retail.")
-        if (
-            name not in CUSTOMER_SEGMENTS
-            and not (
-                name.startswith("attributes.") and name.removeprefix("attributes.").isidentifier()
-            )
-            and name not in DIMENSIONS
-        ):
-            raise forms.ValidationError(
-                "Use industry, region, plan, attributes.<name>, campaign, wave or channel."
-            )
-        return name, value.strip()
-
     def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
         days = PERIODS.get(data.get("period") or "")
@@ -126,7 +131,7 @@ class CaseFilterForm(forms.Form):
         required=False, choices=[("", "Any reason"), *FollowUpCase.Reason.choices]
     )
     assignee = forms.ChoiceField(required=False)
-    segment = DashboardForm.base_fields["segment"]
+    segment = SegmentField()
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +141,18 @@ class CaseFilterForm(forms.Form):
             *((str(pk), email) for pk, email in case_workers(workspace)),
         ]
 
-    clean_segment = DashboardForm.clean_segment
+    def selector_kwargs(self) -> dict[str, Any]:
+        """The filters as ``selectors.case_list`` takes them (open cases when unfiltered)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status, assignee = data.get("status") or "", data.get("assignee") or ""
+        return {
+            "status": "" if status in {"", "all"} else status,
+            "open_only": status == "",
+            "reason": data.get("reason") or "",
+            "segment": data.get("segment"),
+            "unassigned": assignee == "none",
+            "assignee_id": int(assignee) if assignee.isdecimal() else None,
+        }
 
 
 class CaseUpdateForm(forms.Form):

@@ -241,12 +241,18 @@ def case_list(
     reason: str = "",
     segment: tuple[str, str] | None = None,
     open_only: bool = False,
+    unassigned: bool = False,
+    assignee_id: int | None = None,
 ) -> QuerySet[FollowUpCase]:
     cases = FollowUpCase.objects.filter(workspace=workspace).select_related(
         "contact", "customer", "assignee", "response"
     )
     if assignee is not None:
         cases = cases.filter(assignee=assignee)
+    if assignee_id is not None:
+        cases = cases.filter(assignee_id=assignee_id)
+    if unassigned:
+        cases = cases.filter(assignee=None)
     if status:
         cases = cases.filter(status=status)
     if open_only:

@@ -248,6 +248,35 @@ def case_mark_contacted(*, case: FollowUpCase, actor: User) -> FollowUpCase:
     return case
 
 
+_UNCHANGED = object()
+
+
+def case_update(
+    *,
+    case: FollowUpCase,
+    actor: User,
+    status: str | None = None,
+    outcome: str | None = None,
+    assignee: User | object | None = _UNCHANGED,
+    first_contacted: bool = False,
+) -> FollowUpCase:
+    """Several changes to a case at once (the API's PATCH), applied in the order a person
+    would make them — first contact, owner, status — each on the timeline, all or nothing."""
+    with transaction.atomic():
+        if first_contacted:
+            case_mark_contacted(case=case, actor=actor)
+        if assignee is not _UNCHANGED and assignee != case.assignee:
+            case_assign(case=case, assignee=assignee, actor=actor)
+        if status is not None or outcome is not None:
+            case_set_status(
+                case=case,
+                status=status if status is not None else case.status,
+                outcome=outcome if outcome is not None else case.outcome,
+                actor=actor,
+            )
+    return case
+
+
 ALLOWED = {
     "open": {"in_progress", "resolved", "closed"},
     "in_progress": {"open", "resolved", "closed"},

@@ -93,22 +93,12 @@ class CaseListView(WorkspaceMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = CaseFilterForm(request.GET or None, workspace=self.workspace)
-        data = form.cleaned_data if form.is_valid() else {}
         mine = request.GET.get("mine") == "1"
-        status = data.get("status") or ""
         cases = selectors.case_list(
             workspace=self.workspace,
             assignee=request.user if mine else None,
-            status="" if status in {"", "all"} else status,
-            open_only=status == "",
-            reason=data.get("reason") or "",
-            segment=data.get("segment"),
+            **form.selector_kwargs(),
         )
-        assignee = data.get("assignee") or ""
-        if assignee == "none":
-            cases = cases.filter(assignee=None)
-        elif assignee.isdecimal():
-            cases = cases.filter(assignee_id=int(assignee))
         page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,

@@ -156,20 +156,14 @@ class CaseViewSet(
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data.get("first_contacted"):
-            call_service(services.case_mark_contacted, case=case, actor=request.user)
-        if "assignee" in data and data["assignee"] != case.assignee:
-            call_service(
-                services.case_assign, case=case, assignee=data["assignee"], actor=request.user
-            )
-        if "status" in data or "outcome" in data:
-            call_service(
-                services.case_set_status,
-                case=case,
-                status=data.get("status", case.status),
-                outcome=data.get("outcome", case.outcome),
-                actor=request.user,
-            )
+        changes = {k: data[k] for k in ("status", "outcome", "assignee") if k in data}
+        call_service(
+            services.case_update,
+            case=case,
+            actor=request.user,
+            first_contacted=bool(data.get("first_contacted")),
+            **changes,
+        )
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=NoteSerializer, responses={201: CaseEventSerializer})
