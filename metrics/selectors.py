@@ -55,7 +55,6 @@ class Filters:
     survey_lineage: str | None = None
     campaign: int | None = None
     since: datetime | None = None
-    until: datetime | None = None
     segment: tuple[str, str] | None = None  # ("industry", "Retail")
     exclude_flagged: bool = False
 
@@ -70,8 +69,6 @@ def response_scope(*, workspace: Workspace, filters: Filters | None = None) -> Q
         responses = responses.filter(invitation__campaign_id=filters.campaign)
     if filters.since:
         responses = responses.filter(submitted_at__gte=filters.since)
-    if filters.until:
-        responses = responses.filter(submitted_at__lt=filters.until)
     if filters.segment:
         name, value = filters.segment
         responses = responses.filter(**{_path(name): value})
